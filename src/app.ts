@@ -1,0 +1,181 @@
+import { randomUUID } from 'node:crypto';
+import multipart from '@fastify/multipart';
+import Fastify, {
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyRequest,
+  LogController,
+} from 'fastify';
+import FindMyWay from 'find-my-way';
+import type { Deps } from './deps.js';
+import {
+  ApiError,
+  internalError,
+  malformedBody,
+  methodNotAllowed,
+  payloadTooLarge,
+  routeNotFound,
+} from './http/errors.js';
+import { nestPairs, type Params, parseNestedQuery } from './http/params.js';
+import { applicationSettingsResource } from './resources/application_settings/routes.js';
+import { healthResource } from './resources/health/routes.js';
+import { metadataResource } from './resources/metadata/routes.js';
+import { personalAccessTokensResource } from './resources/personal_access_tokens/routes.js';
+import { sidekiqResource } from './resources/sidekiq/routes.js';
+import { usersResource } from './resources/users/routes.js';
+
+/** A resource registers its endpoints on the /api/v4 scope. */
+export type Resource = (app: FastifyInstance, deps: Deps) => void;
+
+/** Every API resource, in one list (explicit wiring: nothing is auto-loaded). */
+const API_RESOURCES: readonly Resource[] = [
+  metadataResource,
+  usersResource,
+  personalAccessTokensResource,
+  applicationSettingsResource,
+  sidekiqResource,
+];
+
+const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
+const SECRET_PARAMS = /([?&](?:private_token|access_token|job_token|password|token)=)[^&]*/gi;
+
+/** The URL as it may be logged: secrets in the query string are masked. */
+export const redactUrl = (url: string) => url.replace(SECRET_PARAMS, '$1[FILTERED]');
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    startedAt: bigint;
+  }
+}
+
+export async function buildApp(deps: Deps): Promise<FastifyInstance> {
+  const app = Fastify({
+    loggerInstance: deps.log,
+    logController: new LogController({
+      disableRequestLogging: deps.config.logLevel !== 'debug' && deps.config.logLevel !== 'trace',
+    }),
+    genReqId: () => randomUUID().replace(/-/g, ''),
+    requestIdHeader: false,
+    bodyLimit: deps.config.maxBodyBytes,
+    // Encoded file paths and refs (C52) can be long.
+    routerOptions: { maxParamLength: 4096, ignoreTrailingSlash: true, querystringParser: parseNestedQuery },
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+    rewriteUrl: (req) => stripJsonSuffix(req.url ?? '/'),
+  });
+  app.decorateRequest('startedAt', 0n);
+
+  // A mirror of the route table, to tell "no such route" (404) from "not this method" (405).
+  const routes = FindMyWay({ maxParamLength: 4096, ignoreTrailingSlash: true });
+  app.addHook('onRoute', (route) => {
+    for (const m of [route.method].flat()) {
+      const method = m.toUpperCase() as (typeof METHODS)[number];
+      if (!routes.hasRoute(method, route.url)) routes.on(method, route.url, () => {});
+    }
+  });
+
+  await registerBodyParsers(app);
+
+  app.addHook('onRequest', async (request) => {
+    request.startedAt = process.hrtime.bigint();
+  });
+  // C62: every answer names its request and how long it took.
+  app.addHook('onSend', async (request, reply, payload) => {
+    reply.header('x-request-id', request.id);
+    reply.header('x-runtime', (Number(process.hrtime.bigint() - request.startedAt) / 1e9).toFixed(6));
+    // GitLab answers `application/json` without a charset parameter (C2).
+    if (reply.getHeader('content-type') === 'application/json; charset=utf-8')
+      reply.header('content-type', 'application/json');
+    return payload;
+  });
+
+  app.setErrorHandler((error: FastifyError | ApiError, request, reply) => {
+    const apiError = toApiError(error);
+    if (apiError.status >= 500)
+      request.log.error({ err: error, reqId: request.id, url: redactUrl(request.url) }, 'request failed');
+    reply
+      .code(apiError.status)
+      .headers(apiError.headers)
+      .type('application/json')
+      .send(JSON.stringify(apiError.body));
+  });
+
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0]!;
+    const otherMethod = METHODS.some((m) => m !== request.method && routes.find(m, path));
+    const e = otherMethod ? methodNotAllowed() : routeNotFound();
+    reply.code(e.status).type('application/json').send(JSON.stringify(e.body));
+  });
+
+  healthResource(app, deps);
+  await app.register(
+    async (api) => {
+      for (const resource of API_RESOURCES) resource(api, deps);
+    },
+    { prefix: '/api/v4' },
+  );
+  return app;
+}
+
+/** GitLab tolerates a trailing `.json` on API paths (C2), except where it can be part of a file name. */
+function stripJsonSuffix(url: string): string {
+  const q = url.indexOf('?');
+  const path = q === -1 ? url : url.slice(0, q);
+  if (
+    !path.endsWith('.json') ||
+    !path.startsWith('/api/v4/') ||
+    /\/(repository|wikis|packages|uploads)\//.test(path)
+  )
+    return url;
+  return path.slice(0, -5) + (q === -1 ? '' : url.slice(q));
+}
+
+function toApiError(error: FastifyError | ApiError): ApiError {
+  if (error instanceof ApiError) return error;
+  switch (error.code) {
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+      return malformedBody();
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return payloadTooLarge();
+    case 'FST_INVALID_MULTIPART_CONTENT_TYPE':
+    case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
+      return malformedBody();
+  }
+  if (error instanceof SyntaxError) return malformedBody();
+  if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
+    return new ApiError(error.statusCode, { message: `${error.statusCode} ${error.message}` });
+  }
+  return internalError();
+}
+
+async function registerBodyParsers(app: FastifyInstance): Promise<void> {
+  // Form bodies nest like query strings (C50, C51).
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
+    done(null, parseNestedQuery(body as string));
+  });
+  // Anything else (text/plain from a bare `curl -d`, octet streams) is kept as bytes, never an error.
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
+  // Multipart fields nest too; files arrive as { filename, mimetype, data }.
+  await app.register(multipart, {
+    attachFieldsToBody: 'keyValues',
+    onFile: bufferFile,
+    limits: { fileSize: Number.MAX_SAFE_INTEGER },
+  });
+  app.addHook('preValidation', async (request: FastifyRequest) => {
+    if (request.isMultipart() && request.body && typeof request.body === 'object') {
+      const pairs = Object.entries(request.body as Params).flatMap(([k, v]) =>
+        Array.isArray(v) ? v.map((x) => [k, x] as const) : [[k, v] as const],
+      );
+      request.body = nestPairs(pairs);
+    }
+  });
+}
+
+async function bufferFile(
+  this: FastifyRequest,
+  part: import('@fastify/multipart').MultipartFile,
+): Promise<void> {
+  const data = await part.toBuffer();
+  (part as unknown as { value: unknown }).value = { filename: part.filename, mimetype: part.mimetype, data };
+}

@@ -1,0 +1,134 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import SQLite from 'better-sqlite3';
+import {
+  CompiledQuery,
+  type DatabaseConnection,
+  Kysely,
+  PostgresDialect,
+  type SqliteDatabase,
+  SqliteDialect,
+  type SqliteDialectConfig,
+  SqliteDriver,
+  type SqliteStatement,
+} from 'kysely';
+import pg from 'pg';
+import type { Database } from './schema.js';
+
+export type Db = Kysely<Database>;
+export type DialectName = 'sqlite' | 'postgres';
+
+export interface OpenDatabase {
+  db: Db;
+  dialect: DialectName;
+  close(): Promise<void>;
+}
+
+export interface DatabaseOptions {
+  databaseUrl: string | null;
+  dataDir: string;
+  /** PostgreSQL pool size per process. */
+  poolSize?: number;
+}
+
+export function openDatabase(opts: DatabaseOptions): OpenDatabase {
+  if (opts.databaseUrl && /^postgres(ql)?:\/\//.test(opts.databaseUrl))
+    return openPostgres(opts.databaseUrl, opts.poolSize ?? 10);
+  if (opts.databaseUrl)
+    throw new Error('DATABASE_URL must start with postgres:// (leave it unset for the embedded SQLite)');
+  return openSqlite(path.join(opts.dataDir, 'labforge.sqlite3'));
+}
+
+// ---- SQLite -------------------------------------------------------------------------------------
+
+function openSqlite(file: string): OpenDatabase {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const raw = new SQLite(file);
+  raw.pragma('journal_mode = WAL');
+  raw.pragma('synchronous = NORMAL');
+  raw.pragma('foreign_keys = ON');
+  // Other processes (--workers) may hold the write lock; wait for it rather than failing.
+  raw.pragma('busy_timeout = 15000');
+  const db = new Kysely<Database>({
+    dialect: new ImmediateSqliteDialect({ database: cachedStatements(raw) }),
+  });
+  return { db, dialect: 'sqlite', close: () => db.destroy() };
+}
+
+/**
+ * Write transactions take the write lock at BEGIN. A deferred transaction that reads first and
+ * writes later fails with SQLITE_BUSY when another process wrote in between, and busy_timeout
+ * cannot help it; BEGIN IMMEDIATE waits instead.
+ */
+class ImmediateSqliteDriver extends SqliteDriver {
+  override async beginTransaction(connection: DatabaseConnection): Promise<void> {
+    await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+  }
+}
+
+class ImmediateSqliteDialect extends SqliteDialect {
+  readonly #config: SqliteDialectConfig;
+  constructor(config: SqliteDialectConfig) {
+    super(config);
+    this.#config = config;
+  }
+  override createDriver() {
+    return new ImmediateSqliteDriver(this.#config);
+  }
+}
+
+/** better-sqlite3 cannot bind booleans; prepared statements are reused (Kysely prepares per query). */
+function cachedStatements(raw: SQLite.Database): SqliteDatabase {
+  const cache = new Map<string, SQLite.Statement>();
+  const bind = (params: ReadonlyArray<unknown>) => params.map((p) => (p === true ? 1 : p === false ? 0 : p));
+  return {
+    close: () => raw.close(),
+    prepare(sql: string): SqliteStatement {
+      let stmt = cache.get(sql);
+      if (!stmt) {
+        stmt = raw.prepare(sql);
+        if (cache.size >= 1000) cache.delete(cache.keys().next().value!);
+        cache.set(sql, stmt);
+      }
+      const s = stmt;
+      return {
+        reader: s.reader,
+        all: (params) => s.all(bind(params)),
+        run: (params) => s.run(bind(params)),
+        iterate: (params) => s.iterate(bind(params)) as IterableIterator<unknown>,
+      };
+    },
+  };
+}
+
+// ---- PostgreSQL ---------------------------------------------------------------------------------
+
+/** timestamptz → the same ISO string SQLite stores (UTC, milliseconds, `Z`). */
+export function pgTimestampToIso(value: string): string {
+  // e.g. "2024-05-01 10:11:12.345+00" or "2024-05-01 10:11:12+00"; the session runs in UTC.
+  const m = /^(\d{4}-\d{2}-\d{2}) (\d{2}:\d{2}:\d{2})(?:\.(\d+))?([+-]\d{2})(?::?(\d{2}))?$/.exec(value);
+  if (!m) return new Date(value).toISOString();
+  const ms = (m[3] ?? '').padEnd(3, '0').slice(0, 3);
+  const iso = `${m[1]}T${m[2]}.${ms}${m[4] === '+00' && !m[5] ? 'Z' : `${m[4]}:${m[5] ?? '00'}`}`;
+  return iso.endsWith('Z') ? iso : new Date(iso).toISOString();
+}
+
+const parsersReady = { done: false };
+function installPgParsers(): void {
+  if (parsersReady.done) return;
+  parsersReady.done = true;
+  pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
+  pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
+  pg.types.setTypeParser(pg.types.builtins.TIMESTAMPTZ, pgTimestampToIso);
+  pg.types.setTypeParser(pg.types.builtins.TIMESTAMP, (v) => pgTimestampToIso(`${v}+00`));
+  pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
+}
+
+function openPostgres(url: string, poolSize: number): OpenDatabase {
+  installPgParsers();
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, options: '-c timezone=UTC' });
+  // An idle client's network error must not crash the process; the pool replaces the client.
+  pool.on('error', () => {});
+  const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
+  return { db, dialect: 'postgres', close: () => db.destroy() };
+}

@@ -1,0 +1,37 @@
+import { type Migration, type MigrationProvider, type MigrationResultSet, Migrator } from 'kysely';
+import type { Db } from './connection.js';
+import * as m0001 from './migrations/0001_foundation.js';
+
+/** Every migration, in order. Append only; never edit one that has shipped. */
+const MIGRATIONS: Record<string, Migration> = {
+  '0001_foundation': m0001,
+};
+
+const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
+
+function migrator(db: Db): Migrator {
+  return new Migrator({
+    db,
+    provider,
+    migrationTableName: 'schema_migrations',
+    migrationLockTableName: 'schema_migrations_lock',
+  });
+}
+
+/**
+ * Brings the schema up to date. Safe from several processes at once: Kysely takes a lock (an
+ * advisory lock on PostgreSQL; the write lock of BEGIN IMMEDIATE on SQLite), so one process
+ * migrates while the others wait and then find nothing left to do.
+ */
+export async function migrateToLatest(db: Db): Promise<MigrationResultSet> {
+  const result = await migrator(db).migrateToLatest();
+  if (result.error) throw result.error;
+  return result;
+}
+
+export async function migrationStatus(db: Db) {
+  return (await migrator(db).getMigrations()).map((m) => ({
+    name: m.name,
+    executedAt: m.executedAt ?? null,
+  }));
+}

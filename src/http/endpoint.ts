@@ -1,0 +1,79 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
+import type { Deps } from '../deps.js';
+import { assertScopes, type Caller, resolveCaller, type User } from './auth.js';
+import { forbidden, unauthorized } from './errors.js';
+import { type Infer, isPlainObject, type Params, parseParams, type Shape } from './params.js';
+
+/**
+ * Who may call: `public` lets anonymous callers in (they see public data only), `user` needs a
+ * signed-in caller (401 otherwise), `admin` an administrator (401, then 403).
+ */
+export type Access = 'public' | 'user' | 'admin';
+
+export interface RouteContext<P> {
+  deps: Deps;
+  caller: Caller | null;
+  /** The acting user (after sudo), or null for anonymous callers. */
+  user: User | null;
+  params: P;
+  /** Every parameter as received (path + query + body), for handlers that pass some through. */
+  raw: Params;
+  request: FastifyRequest;
+  reply: FastifyReply;
+}
+
+export interface SignedInContext<P> extends RouteContext<P> {
+  caller: Caller;
+  user: User;
+}
+
+interface EndpointBase<S extends Shape> {
+  method: HTTPMethods | HTTPMethods[];
+  /** Path below /api/v4, e.g. `/users/:id`. */
+  url: string;
+  params?: S;
+  /** Scopes accepted besides `api` (and `read_api` on reads), e.g. `read_user`. */
+  scopes?: readonly string[];
+}
+
+export type EndpointDef<S extends Shape> =
+  | (EndpointBase<S> & { auth: 'public'; handler(ctx: RouteContext<Infer<S>>): unknown })
+  | (EndpointBase<S> & { auth: 'user' | 'admin'; handler(ctx: SignedInContext<Infer<S>>): unknown });
+
+/** Path, query and body merged as Grape merges them: path wins, then body, then query. */
+export function requestParams(request: FastifyRequest): Params {
+  const query = isPlainObject(request.query) ? request.query : {};
+  const body = isPlainObject(request.body) ? request.body : {};
+  const path = isPlainObject(request.params) ? request.params : {};
+  return { ...query, ...body, ...path };
+}
+
+/** Registers one GitLab endpoint: credentials, scopes, declared params, then the handler. */
+export function endpoint<S extends Shape>(app: FastifyInstance, deps: Deps, def: EndpointDef<S>): void {
+  const shape = (def.params ?? {}) as S;
+  app.route({
+    method: def.method,
+    url: def.url,
+    handler: async (request, reply) => {
+      const raw = requestParams(request);
+      const caller = await resolveCaller(deps, request, raw);
+      if (def.auth !== 'public' && !caller) throw unauthorized();
+      if (caller) assertScopes(caller, request.method, def.scopes ?? []);
+      if (def.auth === 'admin' && !caller!.user.admin) throw forbidden();
+      const params = parseParams(shape, raw);
+      const ctx = { deps, caller, user: caller?.user ?? null, params, raw, request, reply };
+      const result = await (def.handler as (c: RouteContext<Infer<S>>) => unknown)(ctx);
+      if (reply.sent) return reply;
+      if (result === undefined) {
+        if (reply.statusCode === 200) reply.code(204);
+        return reply.send();
+      }
+      return sendJson(reply, result);
+    },
+  });
+}
+
+/** GitLab answers `application/json` exactly (C2). */
+export function sendJson(reply: FastifyReply, value: unknown): FastifyReply {
+  return reply.type('application/json').send(JSON.stringify(value));
+}

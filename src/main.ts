@@ -1,0 +1,141 @@
+#!/usr/bin/env node
+import { type Config, ConfigError, loadConfig } from './config.js';
+import { openDatabase } from './db/connection.js';
+import { migrateToLatest, migrationStatus } from './db/migrate.js';
+import { systemClock } from './deps.js';
+import { createPersonalAccessToken } from './resources/personal_access_tokens/service.js';
+import { startServer } from './server.js';
+
+const USAGE = `usage:
+  labforge serve [--host H] [--port P] [--data-dir D] [--external-url URL] [--database-url URL] …
+  labforge token create --user USERNAME --scopes api,read_api [--name NAME] [--expires-at YYYY-MM-DD]
+  labforge db migrate | labforge db status
+Every option is also an environment variable (see README.md).`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command = 'serve', ...rest] = argv;
+  if (command === 'serve') return serve(loadConfig(rest, process.env));
+  if (command === 'token' && rest[0] === 'create') return tokenCreate(rest.slice(1));
+  if (command === 'db' && (rest[0] === 'migrate' || rest[0] === 'status'))
+    return db(rest[0], loadConfig(rest.slice(1), process.env));
+  if (command === '--help' || command === 'help') {
+    console.log(USAGE);
+    return 0;
+  }
+  console.error(USAGE);
+  return 2;
+}
+
+async function serve(config: Config): Promise<number> {
+  const server = await startServer(config);
+  const { bootstrap } = server;
+  console.log(
+    `labforge is serving the GitLab API v4 at ${server.url}/api/v4 (external URL ${config.externalUrl})`,
+  );
+  if (bootstrap.generatedToken) {
+    console.log(
+      `Sign in as root with this personal access token (shown once, scopes api and sudo):\n  ${bootstrap.generatedToken}`,
+    );
+    console.log(`  e.g. curl -H "PRIVATE-TOKEN: ${bootstrap.generatedToken}" ${server.url}/api/v4/user`);
+  } else if (bootstrap.created) {
+    console.log('Sign in as root with the token given in LABFORGE_ROOT_TOKEN.');
+  } else {
+    console.log(
+      'Sign in as root with the token printed on first start, or make one: npx labforge token create --user root --scopes api',
+    );
+  }
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    server.deps.log.info({ signal }, 'draining in-flight requests');
+    // Fastify stops accepting, lets in-flight requests finish, then we close the database.
+    server.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+  return new Promise<number>(() => {});
+}
+
+function option(args: string[], name: string): string | undefined {
+  const i = args.findIndex((a) => a === name || a.startsWith(`${name}=`));
+  if (i === -1) return undefined;
+  const arg = args[i]!;
+  const value = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : args[i + 1];
+  args.splice(i, arg.includes('=') ? 1 : 2);
+  return value;
+}
+
+async function tokenCreate(args: string[]): Promise<number> {
+  const username = option(args, '--user');
+  const scopes = option(args, '--scopes');
+  const name = option(args, '--name') ?? 'labforge cli token';
+  const expiresAt = option(args, '--expires-at');
+  if (!username || !scopes) throw new ConfigError('token create needs --user and --scopes');
+  if (expiresAt !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(expiresAt))
+    throw new ConfigError('--expires-at must be YYYY-MM-DD');
+  const config = loadConfig(args, process.env);
+  const database = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: 1 });
+  try {
+    await migrateToLatest(database.db);
+    const user = await database.db
+      .selectFrom('users')
+      .select('id')
+      .where((eb) => eb(eb.fn('lower', ['username']), '=', username.toLowerCase()))
+      .executeTakeFirst();
+    if (!user) {
+      console.error(`no user named ${username}`);
+      return 1;
+    }
+    const created = await createPersonalAccessToken(
+      { db: database.db, clock: systemClock },
+      {
+        userId: user.id,
+        name,
+        scopes: scopes
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean),
+        expiresAt: expiresAt ?? null,
+      },
+    );
+    console.log(created.token);
+    return 0;
+  } finally {
+    await database.close();
+  }
+}
+
+async function db(action: 'migrate' | 'status', config: Config): Promise<number> {
+  const database = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: 1 });
+  try {
+    if (action === 'migrate') {
+      const result = await migrateToLatest(database.db);
+      const applied = result.results?.filter((r) => r.status === 'Success').map((r) => r.migrationName) ?? [];
+      console.log(applied.length ? `applied: ${applied.join(', ')}` : 'the schema is up to date');
+    } else {
+      for (const m of await migrationStatus(database.db))
+        console.log(
+          `${m.executedAt ? 'up  ' : 'down'}  ${m.name}${m.executedAt ? `  ${m.executedAt.toISOString()}` : ''}`,
+        );
+    }
+    return 0;
+  } finally {
+    await database.close();
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    if (err instanceof ConfigError) {
+      console.error(`labforge: ${err.message}`);
+      process.exit(2);
+    }
+    console.error(err);
+    process.exit(1);
+  },
+);
