@@ -65,11 +65,12 @@ describe('API conventions', () => {
   });
 
   test('C18: missing or invalid credentials answer 401 {"message":"401 Unauthorized"}', async () => {
-    for (const headers of [
+    const attempts: Record<string, string>[] = [
       {},
       { 'private-token': 'glpat-not-a-real-token' },
       { authorization: 'Bearer nope' },
-    ]) {
+    ];
+    for (const headers of attempts) {
       const res = await s.request('/user', { token: null, headers });
       assert.equal(res.status, 401);
       assert.equal(res.text, '{"message":"401 Unauthorized"}');
