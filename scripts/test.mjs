@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Runs the whole suite on SQLite, then again on PostgreSQL when one can be started (see
 // scripts/postgres.mjs), and ends with one line: "N passed, N failed".
+// LABFORGE_TEST_PASSES=sqlite (or postgres) runs one pass only; arguments filter test files by path.
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -64,9 +65,16 @@ if (files.length === 0) {
   console.error('no test files found');
   process.exit(1);
 }
-const results = [await runSuite('sqlite', files, { LABFORGE_TEST_DATABASE_URL: '' })];
+const passes = (process.env.LABFORGE_TEST_PASSES || 'sqlite,postgres').split(',').map((p) => p.trim());
+const results = [];
+if (passes.includes('sqlite'))
+  results.push(await runSuite('sqlite', files, { LABFORGE_TEST_DATABASE_URL: '' }));
 
-const pg = await startTestPostgres();
+const pg = passes.includes('postgres') ? await startTestPostgres() : null;
+if (passes.includes('postgres') && !pg && !passes.includes('sqlite')) {
+  console.error('postgres: the only pass asked for could not run');
+  process.exit(1);
+}
 if (pg) {
   try {
     results.push(await runSuite('postgres', files, { LABFORGE_TEST_DATABASE_URL: pg.url }));
