@@ -46,6 +46,10 @@ declare module 'fastify' {
   interface FastifyRequest {
     startedAt: bigint;
   }
+  interface FastifyInstance {
+    /** Every route as registered (method, full URL), for the endpoint coverage table. */
+    routeTable: Array<{ method: string; url: string }>;
+  }
 }
 
 export async function buildApp(deps: Deps): Promise<FastifyInstance> {
@@ -67,7 +71,10 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
 
   // A mirror of the route table, to tell "no such route" (404) from "not this method" (405).
   const routes = FindMyWay({ maxParamLength: 4096, ignoreTrailingSlash: true });
+  app.decorate('routeTable', []);
   app.addHook('onRoute', (route) => {
+    for (const m of [route.method].flat())
+      if (m !== 'HEAD') app.routeTable.push({ method: m, url: route.url });
     for (const m of [route.method].flat()) {
       const method = m.toUpperCase() as (typeof METHODS)[number];
       if (!routes.hasRoute(method, route.url)) routes.on(method, route.url, () => {});

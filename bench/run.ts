@@ -1,0 +1,207 @@
+// Benchmarks labforge against a bare Fastify handler on the same machine, in the same run.
+//   npm run bench -- [--duration 10] [--connections 20] [--scenarios sqlite-1,sqlite-2,postgres-2]
+// Prints a Markdown table: requests/s, p99 latency, the ratio to the bare handler, memory, and
+// time from process start to the first 200 answer. Ratios are the figures: machines here are noisy.
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import net from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const args = new Map<string, string>();
+for (let i = 2; i < process.argv.length; i += 2)
+  args.set(process.argv[i]!.replace(/^--/, ''), process.argv[i + 1] ?? '');
+const duration = Number(args.get('duration') ?? 10);
+const connections = Number(args.get('connections') ?? 20);
+const scenarios = (args.get('scenarios') ?? 'sqlite-1').split(',');
+const TOKEN = 'glpat-benchmarkbenchmark00';
+
+interface Result {
+  name: string;
+  rps: number;
+  p99: number;
+  errors: number;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const srv = net.createServer().listen(0, '127.0.0.1', () => {
+      const { port } = srv.address() as net.AddressInfo;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+/** Resident memory of a process and its children (cluster workers), in MB. */
+function rssMb(pid: number): number {
+  const kb = (p: number) => {
+    try {
+      const m = /VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${p}/status`, 'utf8'));
+      return m ? Number(m[1]) : 0;
+    } catch {
+      return 0;
+    }
+  };
+  let total = kb(pid);
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === pid) total += kb(Number(entry));
+    } catch {}
+  }
+  return Math.round(total / 1024);
+}
+
+async function waitFor200(url: string, headers: Record<string, string>, timeoutMs = 20000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(url, { headers });
+      if (res.status === 200) return;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 2));
+  }
+  throw new Error(`no 200 from ${url}`);
+}
+
+async function load(name: string, url: string, headers: Record<string, string>): Promise<Result> {
+  const r = await autocannon({ url, headers, duration, connections, pipelining: 1 });
+  return { name, rps: Math.round(r.requests.average), p99: r.latency.p99, errors: r.errors + r.non2xx };
+}
+
+function stop(child: ChildProcess): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null) return resolve();
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
+async function bare(workers: number): Promise<Result[]> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', path.join(root, 'bench/bare.ts')], {
+    env: { ...process.env, PORT: String(port), WORKERS: String(workers) },
+    stdio: 'ignore',
+  });
+  const base = `http://127.0.0.1:${port}`;
+  await waitFor200(`${base}/api/v4/user`, {});
+  const results = [
+    await load(`bare fastify (${workers}w) GET /user`, `${base}/api/v4/user`, {}),
+    await load(`bare fastify (${workers}w) GET /users?per_page=100`, `${base}/api/v4/users`, {}),
+  ];
+  await stop(child);
+  return results;
+}
+
+interface LabforgeRun {
+  results: Result[];
+  startupMs: number;
+  idleMb: number;
+  afterMb: number;
+}
+
+async function labforge(workers: number, databaseUrl: string | null, label: string): Promise<LabforgeRun> {
+  const port = await freePort();
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'labforge-bench-'));
+  const headers = { 'private-token': TOKEN };
+  const env = {
+    ...process.env,
+    LABFORGE_PORT: String(port),
+    LABFORGE_DATA_DIR: dataDir,
+    LABFORGE_ROOT_TOKEN: TOKEN,
+    LABFORGE_LOG_LEVEL: 'warn',
+    LABFORGE_WORKERS: String(workers),
+    DATABASE_URL: databaseUrl ?? '',
+  };
+  // First start creates the database; time a second, warm start, as a restart would be.
+  const base = `http://127.0.0.1:${port}`;
+  const first = spawn(process.execPath, [path.join(root, 'dist/src/main.js'), 'serve'], {
+    env,
+    stdio: 'ignore',
+  });
+  await waitFor200(`${base}/api/v4/user`, headers);
+  // Seed: 150 users through the admin API.
+  for (let i = 0; i < 150; i++) {
+    await fetch(`${base}/api/v4/users`, {
+      method: 'POST',
+      headers: { ...headers, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        username: `bench${i}`,
+        email: `bench${i}@example.com`,
+        name: `Bench User ${i}`,
+        password: 'Bench-pass-12345',
+        skip_confirmation: true,
+      }),
+    });
+  }
+  await stop(first);
+  const started = process.hrtime.bigint();
+  const child = spawn(process.execPath, [path.join(root, 'dist/src/main.js'), 'serve'], {
+    env,
+    stdio: 'ignore',
+  });
+  await waitFor200(`${base}/api/v4/user`, headers);
+  const startupMs = Number(process.hrtime.bigint() - started) / 1e6;
+  await new Promise((r) => setTimeout(r, 1000));
+  const idleMb = rssMb(child.pid!);
+  const results = [
+    await load(`labforge ${label} GET /user`, `${base}/api/v4/user`, headers),
+    await load(`labforge ${label} GET /users?per_page=100`, `${base}/api/v4/users?per_page=100`, headers),
+  ];
+  const afterMb = rssMb(child.pid!);
+  await stop(child);
+  fs.rmSync(dataDir, { recursive: true, force: true });
+  return { results, startupMs, idleMb, afterMb };
+}
+
+async function main() {
+  execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'inherit' });
+  const lines: string[] = [];
+  const row = (r: Result, base?: Result) =>
+    `| ${r.name} | ${r.rps} | ${r.p99} | ${base ? (r.rps / base.rps).toFixed(2) : '1.00'} | ${r.errors} |`;
+  lines.push(
+    `machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}; ${duration}s per endpoint, ${connections} connections`,
+  );
+  lines.push('', '| endpoint | req/s | p99 ms | ratio to bare | errors |', '|---|---|---|---|---|');
+  const bareBy = new Map<number, Result[]>();
+  const extra: string[] = [];
+  for (const scenario of scenarios) {
+    const [db, w] = scenario.split('-');
+    const workers = Number(w ?? 1);
+    if (!bareBy.has(workers)) {
+      const b = await bare(workers);
+      bareBy.set(workers, b);
+      for (const r of b) lines.push(row(r));
+    }
+    let databaseUrl: string | null = null;
+    let pgStop: (() => Promise<void>) | null = null;
+    if (db === 'postgres') {
+      const { startTestPostgres } = (await import(path.join(root, 'scripts/postgres.mjs'))) as {
+        startTestPostgres(): Promise<{ url: string; stop(): Promise<void> } | null>;
+      };
+      const pg = await startTestPostgres();
+      if (!pg) {
+        extra.push(`${scenario}: skipped, no PostgreSQL found`);
+        continue;
+      }
+      databaseUrl = pg.url;
+      pgStop = pg.stop;
+    }
+    const run = await labforge(workers, databaseUrl, `${db} ${workers}w`);
+    const b = bareBy.get(workers)!;
+    for (const [i, r] of run.results.entries()) lines.push(row(r, b[i]));
+    extra.push(
+      `${scenario}: first 200 after ${run.startupMs.toFixed(0)} ms from spawn; resident memory ${run.idleMb} MB idle, ${run.afterMb} MB after the run`,
+    );
+    if (pgStop) await pgStop();
+  }
+  lines.push('', ...extra.map((e) => `- ${e}`));
+  console.log(lines.join('\n'));
+}
+
+await main();

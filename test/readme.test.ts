@@ -1,0 +1,14 @@
+import assert from 'node:assert/strict';
+import fs from 'node:fs';
+import { test } from 'node:test';
+import { SETTINGS } from '../src/config.js';
+
+test('README opens with the two commands and lists every setting with its flag', () => {
+  const readme = fs.readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+  const firstBlock = readme.split('```')[1] ?? '';
+  assert.match(firstBlock, /npm ci && npm start/);
+  assert.match(firstBlock, /npm ci && npm test/);
+  for (const s of SETTINGS) {
+    assert.ok(readme.includes(`| \`${s.env}\` | \`${s.flag}\` |`), `README lists ${s.env} / ${s.flag}`);
+  }
+});
