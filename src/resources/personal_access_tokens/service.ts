@@ -13,6 +13,17 @@ export interface NewToken {
   token?: string;
 }
 
+/** Tokens that must expire do so within a year (GitLab's default maximum lifetime). */
+export const MAX_LIFETIME_DAYS = 365;
+
+/** A date `days` after today (UTC), as YYYY-MM-DD. */
+export function daysFromNow(deps: Pick<Deps, 'clock'>, days: number): string {
+  const d = deps.clock.now();
+  return new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), d.getUTCDate() + days))
+    .toISOString()
+    .slice(0, 10);
+}
+
 /** Creates a token and returns its row with the secret, which is shown this once and stored only as a digest. */
 export async function createPersonalAccessToken(deps: Pick<Deps, 'db' | 'clock'>, input: NewToken) {
   const token = input.token ?? generateToken('glpat-');
