@@ -6,6 +6,7 @@ import {
   type DatabaseConnection,
   Kysely,
   PostgresDialect,
+  SqliteAdapter,
   type SqliteDatabase,
   SqliteDialect,
   type SqliteDialectConfig,
@@ -75,6 +76,20 @@ class ImmediateSqliteDialect extends SqliteDialect {
   override createDriver() {
     return new ImmediateSqliteDriver(this.#config);
   }
+  override createAdapter() {
+    return new TransactionalDdlSqliteAdapter();
+  }
+}
+
+/**
+ * SQLite runs DDL in transactions perfectly well. Saying so makes Kysely's migrator run inside
+ * one (BEGIN IMMEDIATE): when several processes start at once, one migrates and the others wait
+ * for the write lock, then find nothing left to do. (Kysely's SQLite adapter has no other lock.)
+ */
+class TransactionalDdlSqliteAdapter extends SqliteAdapter {
+  override get supportsTransactionalDdl(): boolean {
+    return true;
+  }
 }
 
 /** better-sqlite3 cannot bind booleans; prepared statements are reused (Kysely prepares per query). */
@@ -126,7 +141,15 @@ function installPgParsers(): void {
 
 function openPostgres(url: string, poolSize: number): OpenDatabase {
   installPgParsers();
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, options: '-c timezone=UTC' });
+  // A bounded pool per process: workers × instances × poolSize must stay under max_connections.
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: poolSize,
+    idleTimeoutMillis: 30_000,
+    application_name: 'labforge',
+    // Every session in UTC, so timestamptz reads back as `…+00` (see pgTimestampToIso).
+    options: '-c timezone=UTC',
+  });
   // An idle client's network error must not crash the process; the pool replaces the client.
   pool.on('error', () => {});
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });

@@ -1,10 +1,14 @@
 import { type Migration, type MigrationProvider, type MigrationResultSet, Migrator } from 'kysely';
 import type { Db } from './connection.js';
 import * as m0001 from './migrations/0001_foundation.js';
+import * as m0002 from './migrations/0002_internal_ids.js';
+import * as m0003 from './migrations/0003_projects_groups.js';
 
 /** Every migration, in order. Append only; never edit one that has shipped. */
 const MIGRATIONS: Record<string, Migration> = {
   '0001_foundation': m0001,
+  '0002_internal_ids': m0002,
+  '0003_projects_groups': m0003,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
@@ -19,9 +23,10 @@ function migrator(db: Db): Migrator {
 }
 
 /**
- * Brings the schema up to date. Safe from several processes at once: Kysely takes a lock (an
- * advisory lock on PostgreSQL; the write lock of BEGIN IMMEDIATE on SQLite), so one process
- * migrates while the others wait and then find nothing left to do.
+ * Brings the schema up to date. Safe from several processes at once: all pending migrations run
+ * in one transaction under a lock (an advisory lock on PostgreSQL; the write lock of BEGIN
+ * IMMEDIATE on SQLite, see connection.ts), so one process migrates while the others wait and
+ * then find nothing left to do.
  */
 export async function migrateToLatest(db: Db): Promise<MigrationResultSet> {
   const result = await migrator(db).migrateToLatest();

@@ -128,6 +128,147 @@ export interface BackgroundJobsTable {
   updated_at: Timestamp;
 }
 
+/** Per-scope iid counters (src/db/internal_ids.ts). */
+export interface InternalIdsTable {
+  id: Generated<number>;
+  usage: string;
+  scope_type: string;
+  scope_id: number;
+  last_value: number;
+}
+
+// ---- Namespaces, projects, members (0003_projects_groups) ----------------------------------------
+
+export interface NamespacesTable {
+  id: Generated<number>;
+  /** 'User' | 'Group' */
+  type: string;
+  name: string;
+  path: string;
+  full_path: string;
+  full_name: string;
+  parent_id: number | null;
+  owner_id: number | null;
+  /** 0 private, 10 internal, 20 public */
+  visibility_level: ColumnType<number, number | undefined, number>;
+  description: Text;
+  avatar_url: string | null;
+  request_access_enabled: Bool;
+  share_with_group_lock: Bool;
+  require_two_factor_authentication: Bool;
+  two_factor_grace_period: ColumnType<number, number | undefined, number>;
+  project_creation_level: Text;
+  subgroup_creation_level: Text;
+  emails_enabled: Bool;
+  mentions_disabled: Bool;
+  lfs_enabled: Bool;
+  auto_devops_enabled: SqlBool | null;
+  default_branch: string | null;
+  default_branch_protection: ColumnType<number, number | undefined, number>;
+  prevent_sharing_groups_outside_hierarchy: Bool;
+  pending_delete: Bool;
+  marked_for_deletion_on: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface NamespaceHierarchyTable {
+  ancestor_id: number;
+  descendant_id: number;
+  depth: number;
+}
+
+export interface ProjectsTable {
+  id: Generated<number>;
+  namespace_id: number;
+  name: string;
+  path: string;
+  path_with_namespace: string;
+  description: string | null;
+  visibility_level: ColumnType<number, number | undefined, number>;
+  default_branch: string | null;
+  archived: Bool;
+  issues_access_level: Text;
+  repository_access_level: Text;
+  merge_requests_access_level: Text;
+  forking_access_level: Text;
+  wiki_access_level: Text;
+  builds_access_level: Text;
+  snippets_access_level: Text;
+  pages_access_level: Text;
+  analytics_access_level: Text;
+  container_registry_access_level: Text;
+  releases_access_level: Text;
+  environments_access_level: Text;
+  merge_method: Text;
+  squash_option: Text;
+  /** Flags and texts no query filters on (JSON; defaults in resources/projects/settings.ts). */
+  settings: Text;
+  avatar_url: string | null;
+  forked_from_project_id: number | null;
+  star_count: ColumnType<number, number | undefined, number>;
+  creator_id: number | null;
+  repository_storage: Text;
+  pending_delete: Bool;
+  marked_for_deletion_at: string | null;
+  last_activity_at: Timestamp;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface ProjectTopicsTable {
+  project_id: number;
+  name: string;
+}
+
+export interface MembersTable {
+  id: Generated<number>;
+  /** 'Project' | 'Namespace' */
+  source_type: string;
+  source_id: number;
+  user_id: number;
+  access_level: number;
+  expires_at: string | null;
+  created_by_id: number | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface GroupGroupLinksTable {
+  id: Generated<number>;
+  shared_group_id: number;
+  shared_with_group_id: number;
+  group_access: number;
+  expires_at: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface ProjectGroupLinksTable {
+  id: Generated<number>;
+  project_id: number;
+  group_id: number;
+  group_access: number;
+  expires_at: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface UsersStarProjectsTable {
+  project_id: number;
+  user_id: number;
+  created_at: Timestamp;
+}
+
+export interface RedirectRoutesTable {
+  id: Generated<number>;
+  /** 'Project' | 'Namespace' */
+  source_type: string;
+  source_id: number;
+  path: string;
+  created_at: Timestamp;
+}
+
 export interface Database {
   users: UsersTable;
   personal_access_tokens: PersonalAccessTokensTable;
@@ -136,4 +277,14 @@ export interface Database {
   user_statuses: UserStatusesTable;
   application_settings: ApplicationSettingsTable;
   background_jobs: BackgroundJobsTable;
+  namespaces: NamespacesTable;
+  namespace_hierarchy: NamespaceHierarchyTable;
+  projects: ProjectsTable;
+  project_topics: ProjectTopicsTable;
+  members: MembersTable;
+  group_group_links: GroupGroupLinksTable;
+  project_group_links: ProjectGroupLinksTable;
+  users_star_projects: UsersStarProjectsTable;
+  redirect_routes: RedirectRoutesTable;
+  internal_ids: InternalIdsTable;
 }
