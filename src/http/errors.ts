@@ -7,6 +7,8 @@ export class ApiError extends Error {
     readonly status: number,
     readonly body: Record<string, unknown>,
     readonly headers: Record<string, string> = {},
+    /** A plain-text body instead of JSON, where GitLab answers text (the 429 of a throttle). */
+    readonly text?: string,
   ) {
     super(
       typeof body.message === 'string'
@@ -24,6 +26,9 @@ export const routeNotFound = () => new ApiError(404, { error: '404 Not Found' })
 /** `not_found!(resource)`: "404 Project Not Found"; hidden and missing look the same (C22). */
 export const notFound = (resource?: string) =>
   new ApiError(404, { message: resource ? `404 ${resource} Not Found` : '404 Not Found' });
+
+/** Grape's rescue of a record lookup that raised (`Model.find(id)`): note the lower-case "found". */
+export const recordNotFound = () => new ApiError(404, { message: '404 Not found' });
 
 /** `unauthorized!` (C18). */
 export const unauthorized = () => new ApiError(401, { message: '401 Unauthorized' });
@@ -64,6 +69,9 @@ export const conflict = (message = '409 Conflict') => new ApiError(409, { messag
 /** `unprocessable_entity!(message)` (C28). */
 export const unprocessable = (message = '422 Unprocessable Entity') => new ApiError(422, { message });
 
+/** `check_unmodified_since!`: the resource changed after the client's If-Unmodified-Since (C25). */
+export const preconditionFailed = () => new ApiError(412, { message: '412 Precondition Failed' });
+
 /** A route that exists for other methods (C23). */
 export const methodNotAllowed = () => new ApiError(405, { message: '405 Method Not Allowed' });
 
@@ -72,6 +80,10 @@ export const payloadTooLarge = () => new ApiError(413, { message: '413 Request E
 
 /** A URL longer than the server accepts (C30). */
 export const uriTooLong = () => new ApiError(414, { message: '414 Request-URI Too Large' });
+
+/** The database is busy past its lock timeout (another process holds the write lock): try again (C32). */
+export const serviceUnavailable = () =>
+  new ApiError(503, { message: '503 Service Unavailable' }, { 'retry-after': '1' });
 
 /** Anything unexpected; never a stack trace or SQL (C31). */
 export const internalError = () => new ApiError(500, { message: '500 Internal Server Error' });

@@ -1,5 +1,8 @@
 import type { User } from '../http/auth.js';
 import { forbidden } from '../http/errors.js';
+import { personalAccessTokenAbilities } from './personal_access_tokens.js';
+import { groupAbilities } from './groups.js';
+import { projectAbilities } from './projects.js';
 import { userAbilities } from './users.js';
 
 /**
@@ -9,6 +12,9 @@ import { userAbilities } from './users.js';
  */
 export const abilities = {
   ...userAbilities,
+  ...groupAbilities,
+  ...projectAbilities,
+  ...personalAccessTokenAbilities,
 };
 
 export type Ability = keyof typeof abilities;

@@ -1,14 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../../deps.js';
 import { endpoint } from '../../http/endpoint.js';
-import { notFound } from '../../http/errors.js';
-import { p } from '../../http/params.js';
+import { notFound, unprocessable } from '../../http/errors.js';
+import { authorize } from '../../permissions/index.js';
 import { toPersonalAccessTokenWithToken } from './entity.js';
-import { isTokenScope } from './scopes.js';
-import { createPersonalAccessToken, daysFromNow, MAX_LIFETIME_DAYS } from './service.js';
-
-const scopesParam = () =>
-  p.array(p.string(), { commaSeparated: true }).check((list) => list.length > 0 && list.every(isTokenScope));
+import { CreateForSelf, CreateForUser } from './params.js';
+import { selfRoutes } from './self_routes.js';
+import { createExpiringToken } from './service.js';
+import { tokenRoutes } from './token_routes.js';
 
 export function personalAccessTokensResource(app: FastifyInstance, deps: Deps): void {
   // POST /users/:user_id/personal_access_tokens — doc/api/user_tokens.md#create-a-personal-access-token-for-a-user
@@ -16,30 +15,49 @@ export function personalAccessTokensResource(app: FastifyInstance, deps: Deps): 
     method: 'POST',
     url: '/users/:user_id/personal_access_tokens',
     auth: 'admin',
-    params: {
-      user_id: p.integer().required(),
-      name: p.string().required(),
-      description: p.string(),
-      scopes: scopesParam().required(),
-      expires_at: p.date(),
-    },
-    async handler({ params, reply }) {
-      const user = await deps.db
+    params: CreateForUser,
+    async handler({ user: actor, params, reply }) {
+      const owner = await deps.db
         .selectFrom('users')
-        .select('id')
+        .selectAll()
         .where('id', '=', params.user_id)
         .executeTakeFirst();
-      if (!user) throw notFound('User');
-      // gitlab-compat: tokens must expire (GitLab's default); without a date they get the maximum lifetime.
-      const created = await createPersonalAccessToken(deps, {
+      if (!owner) throw notFound('User');
+      authorize(actor, 'create_user_personal_access_token', owner);
+      const result = await createExpiringToken(deps, {
+        userId: owner.id,
+        name: params.name,
+        description: params.description ?? null,
+        scopes: params.scopes,
+        expiresAt: params.expires_at,
+      });
+      if (!result.ok) throw unprocessable(result.message);
+      reply.code(201);
+      return toPersonalAccessTokenWithToken(result.token, deps.clock.now());
+    },
+  });
+
+  // POST /user/personal_access_tokens — doc/api/user_tokens.md#create-a-personal-access-token
+  endpoint(app, deps, {
+    method: 'POST',
+    url: '/user/personal_access_tokens',
+    auth: 'user',
+    params: CreateForSelf,
+    async handler({ user, params, reply }) {
+      authorize(user, 'create_user_personal_access_token', user);
+      const result = await createExpiringToken(deps, {
         userId: user.id,
         name: params.name,
         description: params.description ?? null,
         scopes: params.scopes,
-        expiresAt: params.expires_at ?? daysFromNow(deps, MAX_LIFETIME_DAYS),
+        expiresAt: params.expires_at,
       });
+      if (!result.ok) throw unprocessable(result.message);
       reply.code(201);
-      return toPersonalAccessTokenWithToken(created, deps.clock.now());
+      return toPersonalAccessTokenWithToken(result.token, deps.clock.now());
     },
   });
+
+  selfRoutes(app, deps);
+  tokenRoutes(app, deps);
 }
