@@ -6,6 +6,8 @@ export type JobHandler = (payload: unknown) => Promise<void>;
 export interface JobMetrics {
   queues: Record<string, { backlog: number; latency: number; busy: number }>;
   jobs: { processed: number; failed: number; enqueued: number; busy: number; dead: number };
+  /** Jobs running now, by the worker (`host:pid`) running them, and when the oldest was claimed. */
+  workers: Record<string, { busy: number; since: string | null }>;
 }
 
 /**
@@ -16,6 +18,8 @@ export interface JobMetrics {
 export class JobQueue {
   readonly #handlers = new Map<string, JobHandler>();
   readonly #worker = `${os.hostname()}:${process.pid}`;
+  /** When this process's worker started, for the Sidekiq process metrics. */
+  readonly startedAt = new Date();
   #timer: NodeJS.Timeout | null = null;
   #running = 0;
   #stopped = false;
@@ -26,6 +30,16 @@ export class JobQueue {
     private readonly now: () => Date,
     private readonly pollMs = 250,
   ) {}
+
+  /** This process's worker id, `host:pid`, as stored in `locked_by`. */
+  get workerId(): string {
+    return this.#worker;
+  }
+
+  /** Jobs this process runs at once. */
+  get concurrency(): number {
+    return 1;
+  }
 
   register(kind: string, handler: JobHandler): void {
     this.#handlers.set(kind, handler);
@@ -169,6 +183,18 @@ export class JobQueue {
         jobs.failed += n;
       }
     }
-    return { queues, jobs };
+    const workers: JobMetrics['workers'] = {};
+    if (jobs.busy > 0) {
+      const running = await this.db
+        .selectFrom('background_jobs')
+        .select('locked_by')
+        .select((eb) => [eb.fn.countAll<number>().as('n'), eb.fn.min('locked_at').as('since')])
+        .where('state', '=', 'running')
+        .groupBy('locked_by')
+        .execute();
+      for (const r of running)
+        workers[r.locked_by ?? ''] = { busy: Number(r.n), since: r.since ? String(r.since) : null };
+    }
+    return { queues, jobs, workers };
   }
 }
