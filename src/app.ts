@@ -7,6 +7,7 @@ import Fastify, {
   LogController,
 } from 'fastify';
 import FindMyWay from 'find-my-way';
+import { isTransientDatabaseError } from './db/errors.js';
 import type { Deps } from './deps.js';
 import {
   ApiError,
@@ -15,6 +16,7 @@ import {
   methodNotAllowed,
   payloadTooLarge,
   routeNotFound,
+  serviceUnavailable,
 } from './http/errors.js';
 import { nestPairs, type Params, parseNestedQuery } from './http/params.js';
 import { applicationSettingsResource } from './resources/application_settings/routes.js';
@@ -100,11 +102,9 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
     const apiError = toApiError(error);
     if (apiError.status >= 500)
       request.log.error({ err: error, reqId: request.id, url: redactUrl(request.url) }, 'request failed');
-    reply
-      .code(apiError.status)
-      .headers(apiError.headers)
-      .type('application/json')
-      .send(JSON.stringify(apiError.body));
+    reply.code(apiError.status).headers(apiError.headers);
+    if (apiError.text !== undefined) reply.type('text/plain').send(apiError.text);
+    else reply.type('application/json').send(JSON.stringify(apiError.body));
   });
 
   app.setNotFoundHandler((request, reply) => {
@@ -139,6 +139,7 @@ function stripJsonSuffix(url: string): string {
 
 function toApiError(error: FastifyError | ApiError): ApiError {
   if (error instanceof ApiError) return error;
+  if (isTransientDatabaseError(error)) return serviceUnavailable();
   switch (error.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':

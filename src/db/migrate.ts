@@ -3,12 +3,14 @@ import type { Db } from './connection.js';
 import * as m0001 from './migrations/0001_foundation.js';
 import * as m0002 from './migrations/0002_internal_ids.js';
 import * as m0003 from './migrations/0003_projects_groups.js';
+import * as m0004 from './migrations/0004_rate_limits.js';
 
 /** Every migration, in order. Append only; never edit one that has shipped. */
 const MIGRATIONS: Record<string, Migration> = {
   '0001_foundation': m0001,
   '0002_internal_ids': m0002,
   '0003_projects_groups': m0003,
+  '0004_rate_limits': m0004,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

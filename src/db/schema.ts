@@ -269,6 +269,13 @@ export interface RedirectRoutesTable {
   created_at: Timestamp;
 }
 
+export interface RateLimitCountersTable {
+  key: string;
+  /** Unix seconds at which the counting window started. */
+  window_start: number;
+  count: number;
+}
+
 export interface Database {
   users: UsersTable;
   personal_access_tokens: PersonalAccessTokensTable;
@@ -277,6 +284,7 @@ export interface Database {
   user_statuses: UserStatusesTable;
   application_settings: ApplicationSettingsTable;
   background_jobs: BackgroundJobsTable;
+  rate_limit_counters: RateLimitCountersTable;
   namespaces: NamespacesTable;
   namespace_hierarchy: NamespaceHierarchyTable;
   projects: ProjectsTable;

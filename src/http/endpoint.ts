@@ -3,6 +3,7 @@ import type { Deps } from '../deps.js';
 import { assertScopes, type Caller, resolveCaller, type User } from './auth.js';
 import { forbidden, unauthorized } from './errors.js';
 import { type Infer, isPlainObject, type Params, parseParams, type Shape } from './params.js';
+import { enforceRateLimit } from './rate_limit.js';
 
 /**
  * Who may call: `public` lets anonymous callers in (they see public data only), `user` needs a
@@ -56,7 +57,16 @@ export function endpoint<S extends Shape>(app: FastifyInstance, deps: Deps, def:
     url: def.url,
     handler: async (request, reply) => {
       const raw = requestParams(request);
-      const caller = await resolveCaller(deps, request, raw);
+      // Requests with bad credentials count against the unauthenticated (per-IP) limit before they fail.
+      let caller: Caller | null = null;
+      let authError: unknown = null;
+      try {
+        caller = await resolveCaller(deps, request, raw);
+      } catch (err) {
+        authError = err;
+      }
+      await enforceRateLimit(deps, request, caller?.user ?? null);
+      if (authError) throw authError;
       if (def.auth !== 'public' && !caller) throw unauthorized();
       if (caller) assertScopes(caller, request.method, def.scopes ?? []);
       if (def.auth === 'admin' && !caller!.user.admin) throw forbidden();
