@@ -98,6 +98,18 @@ describe('API conventions', () => {
     assert.deepEqual(res.body, { error: 'message body does not match declared format' });
   });
 
+  test('a body over the configured limit answers 413 in JSON, and the server goes on', async () => {
+    const small = await startTestServer({ maxBodyBytes: 2048 });
+    try {
+      const res = await small.request('/user', { method: 'POST', body: { bio: 'x'.repeat(5000) } });
+      assert.equal(res.status, 413);
+      assert.deepEqual(res.body, { message: '413 Request Entity Too Large' });
+      assert.equal((await small.request('/user')).status, 200);
+    } finally {
+      await small.close();
+    }
+  });
+
   test('health check answers GitLab OK', async () => {
     const res = await s.request('/-/health', { token: null });
     assert.equal(res.status, 200);
