@@ -1,13 +1,16 @@
 #!/usr/bin/env node
+import cluster from 'node:cluster';
+import { isClusterWorker, superviseWorkers } from './cluster.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { openDatabase } from './db/connection.js';
 import { migrateToLatest, migrationStatus } from './db/migrate.js';
 import { systemClock } from './deps.js';
 import { createPersonalAccessToken } from './resources/personal_access_tokens/service.js';
+import type { BootstrapResult } from './resources/users/bootstrap.js';
 import { startServer } from './server.js';
 
 const USAGE = `usage:
-  labforge serve [--host H] [--port P] [--data-dir D] [--external-url URL] [--database-url URL] …
+  labforge serve [--host H] [--port P] [--data-dir D] [--external-url URL] [--database-url URL] [--workers N] …
   labforge token create --user USERNAME --scopes api,read_api [--name NAME] [--expires-at YYYY-MM-DD]
   labforge db migrate | labforge db status
 Every option is also an environment variable (see README.md).`;
@@ -27,23 +30,10 @@ async function main(argv: string[]): Promise<number> {
 }
 
 async function serve(config: Config): Promise<number> {
+  if (config.workers > 1 && !isClusterWorker()) return servePrimary(config);
   const server = await startServer(config);
-  const { bootstrap } = server;
-  console.log(
-    `labforge is serving the GitLab API v4 at ${server.url}/api/v4 (external URL ${config.externalUrl})`,
-  );
-  if (bootstrap.generatedToken) {
-    console.log(
-      `Sign in as root with this personal access token (shown once, scopes api and sudo):\n  ${bootstrap.generatedToken}`,
-    );
-    console.log(`  e.g. curl -H "PRIVATE-TOKEN: ${bootstrap.generatedToken}" ${server.url}/api/v4/user`);
-  } else if (bootstrap.created) {
-    console.log('Sign in as root with the token given in LABFORGE_ROOT_TOKEN.');
-  } else {
-    console.log(
-      'Sign in as root with the token printed on first start, or make one: npx labforge token create --user root --scopes api',
-    );
-  }
+  // With --workers the primary prints these, once.
+  if (!isClusterWorker()) printSignIn(server.url, config, server.bootstrap);
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -58,6 +48,46 @@ async function serve(config: Config): Promise<number> {
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
   return new Promise<number>(() => {});
+}
+
+/**
+ * `serve --workers N`: migrate and create root here, once (so the token prints once), then
+ * supervise N workers sharing the port (src/cluster.ts). Workers migrate and bootstrap too, and
+ * find nothing to do; that is also safe when several primaries start at once.
+ */
+async function servePrimary(config: Config): Promise<number> {
+  const prepared = await startServer(config, { listen: false });
+  const { bootstrap } = prepared;
+  await prepared.close();
+  const say = (msg: string) => console.log(`labforge: ${msg}`);
+  let announced = false;
+  cluster.on('listening', (_worker, address) => {
+    if (announced) return;
+    announced = true;
+    const host = config.host.includes(':') ? `[${config.host}]` : config.host;
+    printSignIn(`http://${host}:${address.port}`, config, bootstrap);
+    say(`${config.workers} worker processes share the port`);
+  });
+  const supervisor = superviseWorkers(config, say);
+  process.on('SIGTERM', () => supervisor.stop('SIGTERM'));
+  process.on('SIGINT', () => supervisor.stop('SIGINT'));
+  return supervisor.stopped;
+}
+
+function printSignIn(url: string, config: Config, bootstrap: BootstrapResult): void {
+  console.log(`labforge is serving the GitLab API v4 at ${url}/api/v4 (external URL ${config.externalUrl})`);
+  if (bootstrap.generatedToken) {
+    console.log(
+      `Sign in as root with this personal access token (shown once, scopes api and sudo):\n  ${bootstrap.generatedToken}`,
+    );
+    console.log(`  e.g. curl -H "PRIVATE-TOKEN: ${bootstrap.generatedToken}" ${url}/api/v4/user`);
+  } else if (bootstrap.created) {
+    console.log('Sign in as root with the token given in LABFORGE_ROOT_TOKEN.');
+  } else {
+    console.log(
+      'Sign in as root with the token printed on first start, or make one: npx labforge token create --user root --scopes api',
+    );
+  }
 }
 
 function option(args: string[], name: string): string | undefined {
