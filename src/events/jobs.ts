@@ -192,9 +192,12 @@ export class JobQueue {
         .where('state', '=', 'running')
         .groupBy('locked_by')
         .execute();
-      for (const r of running)
-        workers[r.locked_by ?? ''] = { busy: Number(r.n), since: r.since ? String(r.since) : null };
+      for (const r of running) workers[r.locked_by ?? ''] = { busy: Number(r.n), since: toIso(r.since) };
     }
     return { queues, jobs, workers };
   }
 }
+
+/** A timestamp as read back from either dialect, as an ISO string. */
+const toIso = (v: unknown): string | null =>
+  v instanceof Date ? v.toISOString() : v === null || v === undefined ? null : String(v);

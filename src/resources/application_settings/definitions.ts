@@ -33,6 +33,12 @@ const intOrNull = (d: number | null = null) => def<number | null>(d, p.integer()
 const str = (d: string) => def<string>(d, p.string());
 const strOrNull = (d: string | null = null) => def<string | null>(d, p.string());
 const strings = (d: string[] = []) => def<string[]>(d, p.array(p.string(), { commaSeparated: true }));
+/** An array whose every item must be one of `values` (Grape's `values:` on an Array[String]). */
+const listOf = (values: readonly string[], d: string[] = []) =>
+  def<string[]>(
+    d,
+    p.array(p.string(), { commaSeparated: true }).check((list) => list.every((v) => values.includes(v))),
+  );
 const choice = <T extends string | number>(d: T, values: readonly T[]) =>
   def<T>(d, (typeof d === 'number' ? p.integer() : p.string()).values(values as never[]));
 const visibility = (d: Visibility) => def<Visibility>(d, p.string().values(VISIBILITIES));
@@ -205,10 +211,7 @@ const SETTINGS_DEFS = {
   housekeeping_enabled: bool(true),
   housekeeping_optimize_repository_period: int(10),
   html_emails_enabled: bool(true),
-  import_sources: def<string[]>(
-    [],
-    p.array(p.string().values(IMPORT_SOURCES as readonly string[]), { commaSeparated: true }),
-  ),
+  import_sources: listOf(IMPORT_SOURCES),
   inactive_projects_delete_after_months: int(2),
   inactive_projects_min_size_mb: int(0),
   inactive_projects_send_warning_email_after_months: int(1),
@@ -387,10 +390,7 @@ const SETTINGS_DEFS = {
   user_show_add_ssh_key_message: bool(true),
   users_get_by_id_limit: int(300),
   users_get_by_id_limit_allowlist_raw: str(''),
-  valid_runner_registrars: def<string[]>(
-    ['project', 'group'],
-    p.array(p.string().values(['project', 'group'])),
-  ),
+  valid_runner_registrars: listOf(['project', 'group'], ['project', 'group']),
   version_check_enabled: bool(false),
   whats_new_variant: choice<string>('all_tiers', ['all_tiers', 'current_tier', 'disabled']),
   wiki_asciidoc_allow_uri_includes: bool(false),
