@@ -20,9 +20,13 @@ import {
 } from './http/errors.js';
 import { nestPairs, type Params, parseNestedQuery } from './http/params.js';
 import { applicationSettingsResource } from './resources/application_settings/routes.js';
+import { groupsResource } from './resources/groups/routes.js';
 import { healthResource } from './resources/health/routes.js';
+import { membersResource } from './resources/members/routes.js';
 import { metadataResource } from './resources/metadata/routes.js';
+import { namespacesResource } from './resources/namespaces/routes.js';
 import { personalAccessTokensResource } from './resources/personal_access_tokens/routes.js';
+import { projectsResource } from './resources/projects/routes.js';
 import { sidekiqResource } from './resources/sidekiq/routes.js';
 import { usersResource } from './resources/users/routes.js';
 
@@ -36,6 +40,10 @@ const API_RESOURCES: readonly Resource[] = [
   personalAccessTokensResource,
   applicationSettingsResource,
   sidekiqResource,
+  groupsResource,
+  namespacesResource,
+  projectsResource,
+  membersResource,
 ];
 
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;

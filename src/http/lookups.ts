@@ -1,0 +1,143 @@
+import type { Db } from '../db/connection.js';
+import { type GroupSubject, type Namespace, visibleByLevel } from '../permissions/groups.js';
+import { can } from '../permissions/index.js';
+import type { Project, ProjectSubject } from '../permissions/projects.js';
+import { loadGroupAccess, loadProjectAccess } from '../resources/members/access.js';
+import { ensureUserNamespace } from '../resources/namespaces/service.js';
+import type { User } from './auth.js';
+import { notFound } from './errors.js';
+
+/**
+ * Finds a project, group or namespace by id or URL-encoded full path (C52). Missing and hidden
+ * answer the same 404 (C22): a private project is never confirmed to exist.
+ */
+
+const isId = (v: string) => /^\d+$/.test(v);
+const decode = (v: string) => {
+  if (!v.includes('%')) return v;
+  try {
+    return decodeURIComponent(v);
+  } catch {
+    return v;
+  }
+};
+
+async function redirectedId(db: Db, type: 'Project' | 'Namespace', path: string): Promise<number | null> {
+  const row = await db
+    .selectFrom('redirect_routes')
+    .select('source_id')
+    .where('source_type', '=', type)
+    .where((eb) => eb(eb.fn('lower', ['path']), '=', path.toLowerCase()))
+    .orderBy('id', 'desc')
+    .executeTakeFirst();
+  return row?.source_id ?? null;
+}
+
+async function projectRow(db: Db, idOrPath: string): Promise<Project | undefined> {
+  const q = db.selectFrom('projects').selectAll();
+  if (isId(idOrPath)) return q.where('id', '=', Number(idOrPath)).executeTakeFirst();
+  const path = decode(idOrPath);
+  const row = await q
+    .where((eb) => eb(eb.fn('lower', ['path_with_namespace']), '=', path.toLowerCase()))
+    .executeTakeFirst();
+  if (row) return row;
+  // gitlab-compat: GitLab's API follows redirects of renamed/transferred projects silently.
+  const moved = await redirectedId(db, 'Project', path);
+  return moved === null ? undefined : q.where('id', '=', moved).executeTakeFirst();
+}
+
+/** The subject the permission model decides on, for projects already loaded. */
+export async function projectSubjects(
+  db: Db,
+  user: User | null,
+  projects: readonly Project[],
+): Promise<ProjectSubject[]> {
+  if (projects.length === 0) return [];
+  const nsIds = [...new Set(projects.map((p) => p.namespace_id))];
+  const [namespaces, access] = await Promise.all([
+    db.selectFrom('namespaces').selectAll().where('id', 'in', nsIds).execute(),
+    loadProjectAccess(
+      db,
+      user?.id ?? null,
+      projects.map((p) => p.id),
+    ),
+  ]);
+  const byId = new Map(namespaces.map((n) => [n.id, n]));
+  return projects.map((project) => ({
+    project,
+    namespace: byId.get(project.namespace_id)!,
+    ...access.get(project.id)!,
+  }));
+}
+
+export async function findProject(db: Db, user: User | null, idOrPath: string): Promise<ProjectSubject> {
+  const row = await projectRow(db, idOrPath);
+  if (!row) throw notFound('Project');
+  const [subject] = await projectSubjects(db, user, [row]);
+  if (!subject || !can(user, 'read_project', subject)) throw notFound('Project');
+  return subject;
+}
+
+async function namespaceRow(db: Db, idOrPath: string, type?: 'Group'): Promise<Namespace | undefined> {
+  let q = db.selectFrom('namespaces').selectAll();
+  if (type) q = q.where('type', '=', type);
+  if (isId(idOrPath)) return q.where('id', '=', Number(idOrPath)).executeTakeFirst();
+  const path = decode(idOrPath);
+  const row = await q
+    .where((eb) => eb(eb.fn('lower', ['full_path']), '=', path.toLowerCase()))
+    .executeTakeFirst();
+  if (row) return row;
+  const moved = await redirectedId(db, 'Namespace', path);
+  return moved === null ? undefined : q.where('id', '=', moved).executeTakeFirst();
+}
+
+export async function groupSubjects(
+  db: Db,
+  user: User | null,
+  groups: readonly Namespace[],
+): Promise<GroupSubject[]> {
+  const access = await loadGroupAccess(
+    db,
+    user?.id ?? null,
+    groups.filter((g) => !visibleByLevel(user, g.visibility_level) || user).map((g) => g.id),
+  );
+  return groups.map((group) => ({
+    group,
+    ...(access.get(group.id) ?? { access: 0, descendantAccess: false }),
+  }));
+}
+
+export async function findGroup(db: Db, user: User | null, idOrPath: string): Promise<GroupSubject> {
+  const row = await namespaceRow(db, idOrPath, 'Group');
+  if (!row) throw notFound('Group');
+  const [subject] = await groupSubjects(db, user, [row]);
+  if (!subject || !can(user, 'read_group', subject)) throw notFound('Group');
+  return subject;
+}
+
+/** A user's or a group's namespace. A user namespace is visible to its owner (and admins) only. */
+export async function findNamespace(db: Db, user: User | null, idOrPath: string): Promise<GroupSubject> {
+  let row = await namespaceRow(db, idOrPath);
+  if (!row && !isId(idOrPath)) {
+    // Users that predate their namespace (root on first start) get it on first use.
+    const owner = await db
+      .selectFrom('users')
+      .select(['id', 'username', 'name'])
+      .where((eb) => eb(eb.fn('lower', ['username']), '=', decode(idOrPath).toLowerCase()))
+      .executeTakeFirst();
+    if (owner) row = await ensureUserNamespace(db, owner);
+  }
+  if (!row) throw notFound('Namespace');
+  if (row.type === 'User') {
+    if (!user || !(user.admin || row.owner_id === user.id)) throw notFound('Namespace');
+    return { group: row, access: row.owner_id === user.id ? 50 : 0, descendantAccess: false };
+  }
+  const [subject] = await groupSubjects(db, user, [row]);
+  if (!subject || !can(user, 'read_group', subject)) throw notFound('Namespace');
+  return subject;
+}
+
+/** The caller's own namespace, created on first use. */
+export function userNamespace(db: Db, user: User): Promise<Namespace> {
+  return ensureUserNamespace(db, user);
+}
