@@ -4,8 +4,7 @@ import { isClusterWorker, superviseWorkers } from './cluster.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { openDatabase } from './db/connection.js';
 import { migrateToLatest, migrationStatus } from './db/migrate.js';
-import { systemClock } from './deps.js';
-import { createPersonalAccessToken } from './resources/personal_access_tokens/service.js';
+import { tokenCreateCommand } from './resources/personal_access_tokens/cli.js';
 import type { BootstrapResult } from './resources/users/bootstrap.js';
 import { startServer } from './server.js';
 
@@ -100,43 +99,13 @@ function option(args: string[], name: string): string | undefined {
 }
 
 async function tokenCreate(args: string[]): Promise<number> {
-  const username = option(args, '--user');
-  const scopes = option(args, '--scopes');
-  const name = option(args, '--name') ?? 'labforge cli token';
-  const expiresAt = option(args, '--expires-at');
-  if (!username || !scopes) throw new ConfigError('token create needs --user and --scopes');
-  if (expiresAt !== undefined && !/^\d{4}-\d{2}-\d{2}$/.test(expiresAt))
-    throw new ConfigError('--expires-at must be YYYY-MM-DD');
-  const config = loadConfig(args, process.env);
-  const database = openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: 1 });
-  try {
-    await migrateToLatest(database.db);
-    const user = await database.db
-      .selectFrom('users')
-      .select('id')
-      .where((eb) => eb(eb.fn('lower', ['username']), '=', username.toLowerCase()))
-      .executeTakeFirst();
-    if (!user) {
-      console.error(`no user named ${username}`);
-      return 1;
-    }
-    const created = await createPersonalAccessToken(
-      { db: database.db, clock: systemClock },
-      {
-        userId: user.id,
-        name,
-        scopes: scopes
-          .split(',')
-          .map((s) => s.trim())
-          .filter(Boolean),
-        expiresAt: expiresAt ?? null,
-      },
-    );
-    console.log(created.token);
-    return 0;
-  } finally {
-    await database.close();
-  }
+  const request = {
+    username: option(args, '--user'),
+    scopes: option(args, '--scopes'),
+    name: option(args, '--name'),
+    expiresAt: option(args, '--expires-at'),
+  };
+  return tokenCreateCommand(request, loadConfig(args, process.env));
 }
 
 async function db(action: 'migrate' | 'status', config: Config): Promise<number> {
