@@ -146,33 +146,35 @@ export function runGit(args: readonly string[], opts: GitOptions = {}): Promise<
     const errChunks: Buffer[] = [];
     let size = 0;
     let errSize = 0;
-    let failure: Error | null = null;
-    const timer = setTimeout(() => {
-      failure = new GitTimeoutError(subcommand, timeoutMs);
+    let settled = false;
+    // On timeout or overflow, answer at once: a grandchild (an alias, pack-objects) may hold
+    // the pipes open after git itself is killed.
+    const abort = (err: Error) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
       child.kill('SIGKILL');
-    }, timeoutMs);
+      child.stdout.destroy();
+      child.stderr.destroy();
+      reject(err);
+    };
+    const timer = setTimeout(() => abort(new GitTimeoutError(subcommand, timeoutMs)), timeoutMs);
     timer.unref();
     child.stdout.on('data', (chunk: Buffer) => {
       size += chunk.length;
-      if (size > cap) {
-        failure ??= new GitOutputTooLargeError(subcommand, cap);
-        child.kill('SIGKILL');
-        return;
-      }
-      chunks.push(chunk);
+      if (size > cap) abort(new GitOutputTooLargeError(subcommand, cap));
+      else chunks.push(chunk);
     });
     child.stderr.on('data', (chunk: Buffer) => {
       errSize += chunk.length;
       if (errSize <= 64 * 1024) errChunks.push(chunk);
     });
     child.stdin.on('error', () => {}); // EPIPE when git exits before reading all input
-    child.on('error', (err) => {
-      clearTimeout(timer);
-      reject(err);
-    });
+    child.on('error', (err) => abort(err));
     child.on('close', (code) => {
+      if (settled) return;
+      settled = true;
       clearTimeout(timer);
-      if (failure) return reject(failure);
       const stderr = Buffer.concat(errChunks).toString('utf8');
       const exitCode = code ?? -1;
       if (exitCode !== 0 && !(opts.okExitCodes ?? []).includes(exitCode)) {
