@@ -3,6 +3,7 @@ import type { Deps } from '../../deps.js';
 import { nowIso } from '../../deps.js';
 import { hashPassword } from '../../security/passwords.js';
 import { createPersonalAccessToken } from '../personal_access_tokens/service.js';
+import { createPersonalNamespace } from './service.js';
 
 export interface BootstrapResult {
   /** True on the start that created root. */
@@ -48,6 +49,7 @@ export async function bootstrapInstance(deps: Deps): Promise<BootstrapResult> {
         })
         .returning('id')
         .executeTakeFirstOrThrow();
+      await createPersonalNamespace(trx, { id: root.id, username: 'root', name: 'Administrator' }, now);
       const created = await createPersonalAccessToken(
         { db: trx, clock: deps.clock },
         {
