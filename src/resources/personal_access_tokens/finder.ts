@@ -2,6 +2,7 @@ import type { SelectQueryBuilder } from 'kysely';
 import type { Db } from '../../db/connection.js';
 import type { Database } from '../../db/schema.js';
 import { containsText } from '../../db/text.js';
+import type { User } from '../../http/auth.js';
 import type { PersonalAccessTokenRow } from './entity.js';
 
 type Query = SelectQueryBuilder<Database, 'personal_access_tokens', PersonalAccessTokenRow>;
@@ -107,4 +108,10 @@ export function findPersonalAccessTokens(db: Db, f: TokenFilters): Query {
 
 export function findPersonalAccessToken(db: Db, id: number): Promise<PersonalAccessTokenRow | undefined> {
   return db.selectFrom('personal_access_tokens').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** A token's owner, or a user named by id in a parameter. */
+export function findUserById(db: Db, id: number | null): Promise<User | undefined> {
+  if (id === null) return Promise.resolve(undefined);
+  return db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
 }

@@ -4,6 +4,7 @@ import { endpoint } from '../../http/endpoint.js';
 import { notFound, unprocessable } from '../../http/errors.js';
 import { authorize } from '../../permissions/index.js';
 import { toPersonalAccessTokenWithToken } from './entity.js';
+import { findUserById } from './finder.js';
 import { CreateForSelf, CreateForUser } from './params.js';
 import { selfRoutes } from './self_routes.js';
 import { createExpiringToken } from './service.js';
@@ -17,11 +18,7 @@ export function personalAccessTokensResource(app: FastifyInstance, deps: Deps): 
     auth: 'admin',
     params: CreateForUser,
     async handler({ user: actor, params, reply }) {
-      const owner = await deps.db
-        .selectFrom('users')
-        .selectAll()
-        .where('id', '=', params.user_id)
-        .executeTakeFirst();
+      const owner = await findUserById(deps.db, params.user_id);
       if (!owner) throw notFound('User');
       authorize(actor, 'create_user_personal_access_token', owner);
       const result = await createExpiringToken(deps, {

@@ -1,19 +1,20 @@
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../../deps.js';
-import type { User } from '../../http/auth.js';
 import { endpoint, type SignedInContext } from '../../http/endpoint.js';
 import { badRequest, notFound, recordNotFound, unauthorized } from '../../http/errors.js';
 import { paginate } from '../../http/pagination.js';
 import { can } from '../../permissions/index.js';
 import { toPersonalAccessToken, toPersonalAccessTokenWithToken } from './entity.js';
-import { findPersonalAccessToken, findPersonalAccessTokens, type TokenFilters } from './finder.js';
+import {
+  findPersonalAccessToken,
+  findPersonalAccessTokens,
+  findUserById,
+  type TokenFilters,
+} from './finder.js';
 import { ListTokens, Rotate, TokenId, userIdParam } from './params.js';
 import { revokePersonalAccessToken, rotatePersonalAccessToken } from './service.js';
 
-function findUser(deps: Deps, id: number | null): Promise<User | undefined> {
-  if (id === null) return Promise.resolve(undefined);
-  return deps.db.selectFrom('users').selectAll().where('id', '=', id).executeTakeFirst();
-}
+const findUser = (deps: Deps, id: number | null) => findUserById(deps.db, id);
 
 function ownerOf(deps: Deps, token: { user_id: number } | undefined) {
   return findUser(deps, token ? token.user_id : null);
