@@ -103,6 +103,9 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
     // GitLab answers `application/json` without a charset parameter (C2).
     if (reply.getHeader('content-type') === 'application/json; charset=utf-8')
       reply.header('content-type', 'application/json');
+    // Draining after SIGTERM: a request still in flight is answered, then its keep-alive
+    // connection is closed, so the process exits at once instead of after the keep-alive timeout.
+    if (!app.server.listening) reply.header('connection', 'close');
     return payload;
   });
 
