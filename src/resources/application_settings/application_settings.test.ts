@@ -145,6 +145,7 @@ describe('application settings', () => {
       [{ default_project_visibility: 'secret' }, 'default_project_visibility does not have a valid value'],
       [{ rsa_key_restriction: 1000 }, 'rsa_key_restriction does not have a valid value'],
       [{ import_sources: 'github,svn' }, 'import_sources does not have a valid value'],
+      [{ enabled_git_access_protocol: 'ftp' }, 'enabled_git_access_protocol does not have a valid value'],
       [{ akismet_enabled: true }, 'akismet_api_key is missing'],
       [{ require_two_factor_authentication: true }, 'two_factor_grace_period is missing'],
     ];

@@ -169,7 +169,7 @@ const SETTINGS_DEFS = {
   email_restrictions: str(''),
   email_restrictions_enabled: bool(false),
   enable_artifact_external_redirect_warning_page: bool(true),
-  enabled_git_access_protocol: strOrNull(),
+  enabled_git_access_protocol: def<string | null>(null, p.string().values(['ssh', 'http', 'all'])),
   enforce_terms: bool(false),
   external_auth_client_cert: strOrNull(),
   external_auth_client_key: strOrNull(),

@@ -22,6 +22,7 @@ const DECLARED = Object.keys(UpdateSettingsParams);
  * are folded into the new ones. Answers the changes to apply, by setting name.
  */
 export function settingChanges(params: Params): Partial<Record<SettingName, unknown>> {
+  // gitlab-compat: Grape names the parameters in its own declaration order; ours are alphabetical.
   const given = DECLARED.filter((name) => params[name] !== undefined);
   if (given.length === 0)
     throw invalidParams([`${DECLARED.join(', ')} are missing, at least one parameter must be provided`]);

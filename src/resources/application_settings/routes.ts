@@ -6,7 +6,7 @@ import { settingChanges, UpdateSettingsParams } from './params.js';
 import { loadSettingsRecord, updateSettings } from './settings.js';
 
 export function applicationSettingsResource(app: FastifyInstance, deps: Deps): void {
-  // GET /application/settings — doc/api/settings.md#get-details-on-current-application-settings
+  // GET /application/settings — doc/api/settings.md
   endpoint(app, deps, {
     method: 'GET',
     url: '/application/settings',
@@ -14,7 +14,7 @@ export function applicationSettingsResource(app: FastifyInstance, deps: Deps): v
     handler: async () => toApplicationSetting(await loadSettingsRecord(deps)),
   });
 
-  // PUT /application/settings — doc/api/settings.md#update-application-settings
+  // PUT /application/settings — doc/api/settings.md
   endpoint(app, deps, {
     method: 'PUT',
     url: '/application/settings',

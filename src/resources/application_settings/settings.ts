@@ -76,6 +76,8 @@ export async function updateSettings(
     const values = settings as Record<SettingName, unknown>;
     for (const [name, value] of Object.entries(changes) as Array<[SettingName, unknown]>) {
       const def = SETTING_DEFS[name];
+      // gitlab-compat: null for a setting that cannot be null puts back its default (GitLab would
+      // store nil and answer a model error or null); labforge never stores an untyped value.
       if (value === null && def.default !== null) values[name] = structuredClone(def.default);
       else values[name] = value === null ? null : def.normalize ? def.normalize(value) : value;
     }
