@@ -2,7 +2,7 @@ import { equalsIgnoringCase } from '../../db/text.js';
 import type { Deps } from '../../deps.js';
 import { nowIso } from '../../deps.js';
 import type { User } from '../../http/auth.js';
-import { validationFailed } from '../../http/errors.js';
+import { notFound, validationFailed } from '../../http/errors.js';
 import type { EmailRow } from './entity.js';
 import { checkEmail, type Errors } from './validation.js';
 
@@ -64,4 +64,15 @@ export async function deleteEmail(deps: Deps, user: User, email: EmailRow): Prom
     if (user.commit_email?.toLowerCase() === lower)
       await trx.updateTable('users').set({ commit_email: null }).where('id', '=', user.id).execute();
   });
+}
+
+/** The user's secondary addresses, oldest first (as a query, for paginate). */
+export const emailsOf = (deps: Deps, owner: User) =>
+  deps.db.selectFrom('emails').selectAll().where('user_id', '=', owner.id).orderBy('id', 'asc');
+
+/** One of the user's addresses; another user's address is as missing as a deleted one. */
+export async function findEmail(deps: Deps, owner: User, emailId: number): Promise<EmailRow> {
+  const email = await emailsOf(deps, owner).where('id', '=', emailId).executeTakeFirst();
+  if (!email) throw notFound('Email');
+  return email;
 }

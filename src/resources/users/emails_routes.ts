@@ -1,28 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../../deps.js';
-import type { User } from '../../http/auth.js';
 import { endpoint } from '../../http/endpoint.js';
-import { notFound } from '../../http/errors.js';
 import { paginate } from '../../http/pagination.js';
 import { p } from '../../http/params.js';
 import { authorize } from '../../permissions/index.js';
-import { createEmail, deleteEmail } from './emails.js';
+import { createEmail, deleteEmail, emailsOf, findEmail } from './emails.js';
 import { toEmail } from './entity.js';
 import { checkUnmodifiedSince, userFromPath } from './lookup.js';
-
-async function findEmail(deps: Deps, owner: User, emailId: number) {
-  const email = await deps.db
-    .selectFrom('emails')
-    .selectAll()
-    .where('user_id', '=', owner.id)
-    .where('id', '=', emailId)
-    .executeTakeFirst();
-  if (!email) throw notFound('Email');
-  return email;
-}
-
-const emailsOf = (deps: Deps, owner: User) =>
-  deps.db.selectFrom('emails').selectAll().where('user_id', '=', owner.id).orderBy('id', 'asc');
 
 export function emailsResource(app: FastifyInstance, deps: Deps): void {
   // GET /user/emails — doc/api/user_email_addresses.md#list-all-email-addresses

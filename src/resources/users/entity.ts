@@ -86,6 +86,13 @@ function identities(user: User) {
   return user.provider && user.extern_uid ? [{ provider: user.provider, extern_uid: user.extern_uid }] : [];
 }
 
+/** User#commit_email_or_default: `_private` stands for the user's no-reply address. */
+function commitEmail(config: Pick<Config, 'externalUrl'>, user: User): string {
+  if (user.commit_email === '_private')
+    return `${user.id}-${user.username}@users.noreply.${new URL(config.externalUrl).hostname}`;
+  return user.commit_email ?? user.email;
+}
+
 /** lib/api/entities/user_public.rb: what a user sees of themself (GET /user). */
 export function toUserPublic(p: Presenter, user: User) {
   return {
@@ -105,7 +112,7 @@ export function toUserPublic(p: Presenter, user: User) {
     two_factor_enabled: false,
     external: Boolean(user.external),
     private_profile: Boolean(user.private_profile),
-    commit_email: user.commit_email ?? user.email,
+    commit_email: commitEmail(p.config, user),
   };
 }
 

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Deps } from '../../deps.js';
 import { nowIso } from '../../deps.js';
-import { validationFailed } from '../../http/errors.js';
+import type { User } from '../../http/auth.js';
+import { notFound, validationFailed } from '../../http/errors.js';
 import type { KeyRow } from './entity.js';
 import { addError, type Errors } from './validation.js';
 
@@ -104,4 +105,15 @@ export async function createKey(deps: Deps, userId: number, input: NewKey): Prom
 /** Keys::DestroyService */
 export async function deleteKey(deps: Deps, key: KeyRow): Promise<void> {
   await deps.db.deleteFrom('keys').where('id', '=', key.id).execute();
+}
+
+/** The user's keys, oldest first (as a query, for paginate). */
+export const keysOf = (deps: Deps, owner: User) =>
+  deps.db.selectFrom('keys').selectAll().where('user_id', '=', owner.id).orderBy('id', 'asc');
+
+/** One of the user's keys; another user's key is as missing as a deleted one. */
+export async function findKey(deps: Deps, owner: User, keyId: number): Promise<KeyRow> {
+  const key = await keysOf(deps, owner).where('id', '=', keyId).executeTakeFirst();
+  if (!key) throw notFound('Key');
+  return key;
 }

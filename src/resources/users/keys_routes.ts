@@ -8,7 +8,7 @@ import { p } from '../../http/params.js';
 import { authorize, can } from '../../permissions/index.js';
 import { toSSHKey } from './entity.js';
 import { findUserByIdOrUsername } from './finder.js';
-import { createKey, deleteKey } from './keys.js';
+import { createKey, deleteKey, findKey, keysOf } from './keys.js';
 import { checkUnmodifiedSince, userFromPath } from './lookup.js';
 
 const USAGE_TYPES = ['auth', 'signing', 'auth_and_signing'];
@@ -19,17 +19,6 @@ const NewKeyParams = {
   expires_at: p.datetime(),
   usage_type: p.string().values(USAGE_TYPES).default('auth_and_signing'),
 };
-
-async function findKey(deps: Deps, owner: User, keyId: number) {
-  const key = await deps.db
-    .selectFrom('keys')
-    .selectAll()
-    .where('user_id', '=', owner.id)
-    .where('id', '=', keyId)
-    .executeTakeFirst();
-  if (!key) throw notFound('Key');
-  return key;
-}
 
 /** `:user_id` on the read routes is an id or a username (API::USER_REQUIREMENTS). */
 async function readableUser(deps: Deps, viewer: User | null, idOrUsername: string): Promise<User> {
@@ -46,10 +35,7 @@ export function keysResource(app: FastifyInstance, deps: Deps): void {
     auth: 'user',
     scopes: ['read_user'],
     async handler(ctx) {
-      const rows = await paginate(
-        ctx,
-        deps.db.selectFrom('keys').selectAll().where('user_id', '=', ctx.user.id).orderBy('id', 'asc'),
-      );
+      const rows = await paginate(ctx, keysOf(deps, ctx.user));
       return rows.map((k) => toSSHKey(deps.config, k, ctx.user));
     },
   });
@@ -102,10 +88,7 @@ export function keysResource(app: FastifyInstance, deps: Deps): void {
     params: { id: p.string().required() },
     async handler(ctx) {
       const owner = await readableUser(deps, ctx.user, ctx.params.id);
-      const rows = await paginate(
-        ctx,
-        deps.db.selectFrom('keys').selectAll().where('user_id', '=', owner.id).orderBy('id', 'asc'),
-      );
+      const rows = await paginate(ctx, keysOf(deps, owner));
       return rows.map((k) => toSSHKey(deps.config, k, owner));
     },
   });

@@ -487,6 +487,35 @@ describe('users', () => {
     assert.equal((write.body as Json).error, 'insufficient_scope');
   });
 
+  test('C43: offset pagination of users stops at offset 50,000', async () => {
+    const res = await s.request('/users?page=2502&per_page=20');
+    assert.equal(res.status, 405);
+    assert.deepEqual(res.body, {
+      error:
+        'Offset pagination has a maximum allowed offset of 50000 for requests that return objects of type User. Remaining records can be retrieved using keyset pagination.',
+    });
+  });
+
+  test('C17: GET /user with sudo answers as the other user, with their entity', async () => {
+    const u = await createUser(s);
+    const res = await s.request('/user', { headers: { sudo: u.username.toUpperCase() } });
+    assert.equal(res.status, 200);
+    assert.equal((res.body as Json).id, u.id);
+    assert.deepEqual(Object.keys(res.body as Json), USER_PUBLIC);
+  });
+
+  test('commit_email _private is the no-reply address; exclude_internal and humans filters', async () => {
+    const u = await createUser(s);
+    const res = await s.request(`/users/${u.id}`, { method: 'PUT', body: { commit_email: '_private' } });
+    assert.equal(res.status, 200, res.text);
+    assert.equal((res.body as Json).commit_email, `${u.id}-${u.username}@users.noreply.127.0.0.1`);
+    const ids = async (q: string) => ((await s.request(`/users?${q}`)).body as Json[]).map((r) => r.id);
+    assert.deepEqual(await ids(`username=${u.username}&exclude_internal=true&humans=true`), [u.id]);
+    assert.deepEqual(await ids(`username=${u.username}&exclude_humans=true`), []);
+    assert.deepEqual(await ids(`username=${u.username}&without_projects=true`), [u.id]);
+    assert.deepEqual(await ids(`username=${u.username}&two_factor=enabled`), []);
+  });
+
   test('gitbeaker end-to-end: Users.create/all/show/edit/remove, showCurrentUser', async () => {
     const api = s.gitlab();
     const username = unique('gb');
