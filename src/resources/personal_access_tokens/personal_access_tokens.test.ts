@@ -125,6 +125,17 @@ describe('creating tokens: limits and self-service', () => {
     assert.deepEqual(res.body, { message: `Expires at must be before ${max}` });
   });
 
+  test('model validations: blank name, long description (422, joined as a sentence)', async () => {
+    const res = await s.request('/users/1/personal_access_tokens', {
+      method: 'POST',
+      body: { name: ' ', scopes: ['api'], description: 'x'.repeat(256) },
+    });
+    assert.equal(res.status, 422);
+    assert.deepEqual(res.body, {
+      message: "Name can't be blank and Description is too long (maximum is 255 characters)",
+    });
+  });
+
   test('a non-admin cannot create tokens for users: 403', async () => {
     const u = await userWithToken(s);
     const res = await s.request(`/users/${u.id}/personal_access_tokens`, {

@@ -38,6 +38,12 @@ export function expiryError(deps: Pick<Deps, 'clock'>, expiresAt: string | null 
   return expiresAt > max ? `Expires at must be before ${max}` : null;
 }
 
+/** Rails' Array#to_sentence: "a", "a and b", "a, b, and c". */
+function toSentence(items: readonly string[]): string {
+  if (items.length <= 2) return items.join(' and ');
+  return `${items.slice(0, -1).join(', ')}, and ${items.at(-1)}`;
+}
+
 /** Creates a token and returns its row with the secret, which is shown this once and stored only as a digest. */
 export async function createPersonalAccessToken(
   deps: Pick<Deps, 'db' | 'clock'>,
@@ -73,8 +79,12 @@ export async function createExpiringToken(
   input: NewToken,
 ): Promise<TokenResult> {
   const expiresAt = input.expiresAt ?? daysFromNow(deps, MAX_LIFETIME_DAYS);
-  const invalid = expiryError(deps, expiresAt);
-  if (invalid) return { ok: false, message: invalid };
+  const errors = [
+    input.name.trim() === '' ? "Name can't be blank" : null,
+    (input.description ?? '').length > 255 ? 'Description is too long (maximum is 255 characters)' : null,
+    expiryError(deps, expiresAt),
+  ].filter((e): e is string => e !== null);
+  if (errors.length > 0) return { ok: false, message: toSentence(errors) };
   return { ok: true, token: await createPersonalAccessToken(deps, { ...input, expiresAt }) };
 }
 
