@@ -8,10 +8,11 @@
  *   proper report-status (`! [remote rejected] … (pre-receive hook declined)`) without running
  *   receive-pack, so nothing is written.
  */
+import path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
 import zlib from 'node:zlib';
 import { spawnGit } from './command.js';
-import { GitError } from './errors.js';
+import { GitError, InvalidArgumentError } from './errors.js';
 import { OID_PATTERN, ZERO_OID } from './objects.js';
 import { FLUSH, pktLine, readPkt, sideBand } from './pktline.js';
 import { isValidRefName } from './refs.js';
@@ -24,9 +25,9 @@ export function isGitService(s: unknown): s is GitService {
   return s === 'git-upload-pack' || s === 'git-receive-pack';
 }
 
-/** The Content-Type of an answer: `application/x-git-<service>-advertisement` or `-result`. */
+/** The Content-Type of an answer: `application/x-git-upload-pack-advertisement`, `…-result`. */
 export function smartHttpContentType(service: GitService, kind: 'advertisement' | 'result'): string {
-  return `application/x-git-${service}-${kind}`;
+  return `application/x-${service}-${kind}`;
 }
 
 /** Headers every smart-HTTP answer carries besides the content type (git-http-backend's). */
@@ -63,6 +64,7 @@ export function protocolEnv(header: string | null | undefined): Record<string, s
 }
 
 function serviceArgs(service: GitService, repo: string, advertise: boolean): string[] {
+  if (!path.isAbsolute(repo)) throw new InvalidArgumentError(repo, 'repository path');
   const sub = service === 'git-upload-pack' ? 'upload-pack' : 'receive-pack';
   const args = [sub, '--stateless-rpc'];
   if (advertise) args.push('--advertise-refs');
@@ -126,10 +128,12 @@ export async function advertiseRefs(
   out: Writable,
   opts: SmartHttpOptions = {},
 ): Promise<SmartHttpResult> {
-  const env = protocolEnv(opts.gitProtocol);
+  const args = serviceArgs(service, repo, true);
+  // receive-pack speaks only v0/v1: git's client never pushes over v2.
+  const env = service === 'git-upload-pack' ? protocolEnv(opts.gitProtocol) : {};
   if (!env.GIT_PROTOCOL) out.write(Buffer.concat([pktLine(`# service=${service}\n`), FLUSH]));
   const result = await runService({
-    args: serviceArgs(service, repo, true),
+    args,
     env,
     timeoutMs: opts.timeoutMs ?? 60_000,
     out,
@@ -230,12 +234,14 @@ export function parsePushCommands(buf: Buffer): PushRequest | null {
     }
     line = line.replace(/\n$/, '');
     if (line.startsWith('shallow ')) continue;
-    const [oldOid, newOid, ref, extra] = line.split(' ');
+    // "<old> SP <new> SP <ref>": the ref is the rest of the line, as receive-pack reads it
+    const oldOid = line.slice(0, 40);
+    const newOid = line.slice(41, 81);
+    const ref = line.slice(82);
     if (
-      !oldOid ||
-      !newOid ||
+      line[40] !== ' ' ||
+      line[81] !== ' ' ||
       !ref ||
-      extra !== undefined ||
       !OID_PATTERN.test(oldOid) ||
       !OID_PATTERN.test(newOid)
     ) {
@@ -336,6 +342,7 @@ export async function receivePack(
   out: Writable,
   opts: ReceivePackOptions = {},
 ): Promise<ReceivePackResult> {
+  const args = serviceArgs('git-receive-pack', repo, false);
   const input = decoded(body, opts.contentEncoding);
   const { push, buffered } = await readCommands(input);
   let decision: PushDecision = { allow: true };
@@ -348,7 +355,7 @@ export async function receivePack(
     return { exitCode: null, stderr: '', push, rejected: true };
   }
   const result = await runService({
-    args: serviceArgs('git-receive-pack', repo, false),
+    args,
     env: {},
     timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     prefix: buffered,
