@@ -1,6 +1,9 @@
 import os from 'node:os';
 import type { Db } from '../db/connection.js';
 
+const RECLAIM_AFTER_MS = 10 * 60 * 1000;
+const RECLAIM_EVERY_MS = 30 * 1000;
+
 export type JobHandler = (payload: unknown) => Promise<void>;
 
 export interface JobMetrics {
@@ -24,6 +27,7 @@ export class JobQueue {
   #running = 0;
   #stopped = false;
   #drained: Array<() => void> = [];
+  #lastReclaim = 0;
 
   constructor(
     private readonly db: Db,
@@ -87,11 +91,29 @@ export class JobQueue {
     if (this.#stopped) return;
     let worked = false;
     try {
+      await this.#reclaimAbandoned();
       worked = await this.#runOne();
     } catch {
       // The database may be closing; try again later.
     }
     this.#kick(worked ? 0 : this.pollMs);
+  }
+
+  /**
+   * A process that died mid-job (kill -9, a lost machine) leaves its job `running` forever, and
+   * clients that poll the Sidekiq metrics for the queue to drain would wait forever. Jobs locked
+   * longer than RECLAIM_AFTER_MS go back to the queue (handlers are written to be re-runnable).
+   */
+  async #reclaimAbandoned(): Promise<void> {
+    const nowMs = this.now().getTime();
+    if (nowMs - this.#lastReclaim < RECLAIM_EVERY_MS) return;
+    this.#lastReclaim = nowMs;
+    await this.db
+      .updateTable('background_jobs')
+      .set({ state: 'queued', locked_at: null, locked_by: null, updated_at: new Date(nowMs).toISOString() })
+      .where('state', '=', 'running')
+      .where('locked_at', '<', new Date(nowMs - RECLAIM_AFTER_MS).toISOString())
+      .execute();
   }
 
   async #runOne(): Promise<boolean> {
