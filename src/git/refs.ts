@@ -76,6 +76,22 @@ export async function readRef(repo: string, ref: string): Promise<string | null>
   return null;
 }
 
+/** Current values of several full ref names in one process; missing ones are absent from the map. */
+export async function readRefs(repo: string, refs: readonly string[]): Promise<Map<string, string>> {
+  const wanted = refs.filter(isValidRefName);
+  const found = new Map<string, string>();
+  if (wanted.length === 0) return found;
+  const out = await gitText(['for-each-ref', '--format=%(refname)%00%(objectname)', '--', ...wanted], {
+    repo,
+  });
+  const set = new Set(wanted);
+  for (const line of out.split('\n')) {
+    const [name, oid] = line.split('\0');
+    if (name && oid && set.has(name)) found.set(name, oid);
+  }
+  return found;
+}
+
 export interface RefUpdate {
   ref: string;
   /** The new object id; ZERO_OID (or null) deletes the ref. */

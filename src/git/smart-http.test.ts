@@ -147,11 +147,23 @@ describe('smart HTTP (real git CLI against node:http)', () => {
       ['refs/heads/topic', 'create', ZERO_OID, head],
     ]);
     assert.ok(last.push.capabilities.some((c) => c.startsWith('report-status')));
+    assert.equal(last.applied.length, 2);
     await assert.rejects(fs.access(hookMarker), 'no repository hook ran');
 
     await cliOk(['push', '--quiet', 'origin', ':topic'], { cwd: work });
     assert.equal(await readRef(repo, 'refs/heads/topic'), null);
     assert.equal(srv.pushes.at(-1)!.push.commands[0]!.type, 'delete');
+    assert.equal(srv.pushes.at(-1)!.applied[0]!.ref, 'refs/heads/topic');
+
+    // a non-fast-forward push git itself refuses is not reported as applied
+    await cliOk(['reset', '--quiet', '--hard', 'HEAD~1'], { cwd: work });
+    await fs.writeFile(path.join(work, 'diverged.txt'), 'x\n');
+    await cliOk(['add', 'diverged.txt'], { cwd: work });
+    await cliOk(['commit', '--quiet', '-m', 'Diverged'], { cwd: work });
+    const nonFf = await cli(['push', 'origin', 'main'], { cwd: work });
+    assert.notEqual(nonFf.code, 0);
+    assert.equal(await readRef(repo, 'refs/heads/main'), head);
+    await cliOk(['reset', '--quiet', '--hard', head], { cwd: work });
   });
 
   test('the pre-receive check refuses a push with a message, and nothing is written', async () => {

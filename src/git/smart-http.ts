@@ -15,7 +15,7 @@ import { spawnGit } from './command.js';
 import { GitError, InvalidArgumentError } from './errors.js';
 import { OID_PATTERN, ZERO_OID } from './objects.js';
 import { FLUSH, pktLine, readPkt, sideBand } from './pktline.js';
-import { isValidRefName } from './refs.js';
+import { isValidRefName, readRefs } from './refs.js';
 
 export type GitService = 'git-upload-pack' | 'git-receive-pack';
 
@@ -186,6 +186,8 @@ export interface ReceivePackOptions extends SmartHttpOptions {
 export interface ReceivePackResult extends SmartHttpResult {
   push: PushRequest;
   rejected: boolean;
+  /** The commands git actually applied (the ref now holds newOid, or is gone for a delete): push events. */
+  applied: PushCommand[];
 }
 
 export class MalformedPushError extends GitError {
@@ -352,7 +354,7 @@ export async function receivePack(
   if (!decision.allow) {
     out.end(rejectionReport(push, decision.message));
     await drain(input).catch(() => {});
-    return { exitCode: null, stderr: '', push, rejected: true };
+    return { exitCode: null, stderr: '', push, rejected: true, applied: [] };
   }
   const result = await runService({
     args,
@@ -363,5 +365,10 @@ export async function receivePack(
     out,
   });
   out.end();
-  return { ...result, push, rejected: false };
+  const now = await readRefs(
+    repo,
+    push.commands.map((c) => c.ref),
+  );
+  const applied = push.commands.filter((c) => (now.get(c.ref) ?? ZERO_OID) === c.newOid);
+  return { ...result, push, rejected: false, applied };
 }
