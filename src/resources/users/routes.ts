@@ -33,8 +33,11 @@ import { statusResource } from './status_routes.js';
 
 /** Offset pagination stops here for users; beyond it clients must switch to keyset (C43). */
 const MAX_OFFSET = 50_000;
-/** Orders with a (column, id) index, so a keyset page costs the same wherever it starts (C44). */
-const KEYSET_ORDERS: readonly UserOrderBy[] = ['id', 'name', 'username', 'created_at'];
+/**
+ * Orders with a (column, id) index, so a keyset page costs the same wherever it starts (C44).
+ * gitlab-compat: GitLab also pages created_at and updated_at by keyset; here those answer 405.
+ */
+const KEYSET_ORDERS: readonly UserOrderBy[] = ['id', 'name', 'username'];
 
 export async function presenter(deps: Deps, viewer: User | null, users: readonly User[]): Promise<Presenter> {
   const relations = viewer?.admin ? await loadUserRelations(deps.db, users) : noRelations();
