@@ -373,6 +373,24 @@ describe('users', () => {
     assert.equal(body.name, 'Renamed');
     assert.equal(body.username, `${u.username}x`);
     assert.equal(body.is_admin, true);
+    // The personal namespace follows the username; the old path redirects.
+    const db = s.server.deps.db;
+    const ns = await db
+      .selectFrom('namespaces')
+      .selectAll()
+      .where('id', '=', body.namespace_id as number)
+      .executeTakeFirstOrThrow();
+    assert.equal(ns.full_path, `${u.username}x`);
+    assert.equal(ns.name, 'Renamed');
+    const redirect = await db
+      .selectFrom('redirect_routes')
+      .selectAll()
+      .where('source_id', '=', ns.id)
+      .execute();
+    assert.deepEqual(
+      redirect.map((r) => r.path),
+      [u.username],
+    );
     const taken = await s.request(`/users/${u.id}`, { method: 'PUT', body: { username: other.username } });
     assert.equal(taken.status, 409);
     assert.deepEqual(taken.body, { message: 'Username has already been taken' });
@@ -406,6 +424,68 @@ describe('users', () => {
     assert.deepEqual((await s.request('/users/999999', { method: 'DELETE' })).body, {
       message: '404 User Not Found',
     });
+  });
+
+  test('DELETE /users/:id: 409 for a sole group owner unless hard_delete; personal projects go too', async () => {
+    const u = await createUser(s);
+    const db = s.server.deps.db;
+    const now = new Date().toISOString();
+    const ns = await db
+      .selectFrom('namespaces')
+      .select(['id', 'full_path'])
+      .where('type', '=', 'User')
+      .where('owner_id', '=', u.id)
+      .executeTakeFirstOrThrow();
+    assert.equal(ns.full_path, u.username);
+    await db
+      .insertInto('projects')
+      .values({
+        namespace_id: ns.id,
+        name: 'p',
+        path: 'p',
+        path_with_namespace: `${u.username}/p`,
+        last_activity_at: now,
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
+    const group = await db
+      .insertInto('namespaces')
+      .values({
+        type: 'Group',
+        name: u.username.toUpperCase(),
+        path: `${u.username}-group`,
+        full_path: `${u.username}-group`,
+        full_name: 'G',
+        created_at: now,
+        updated_at: now,
+      })
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    await db
+      .insertInto('members')
+      .values({
+        source_type: 'Namespace',
+        source_id: group.id,
+        user_id: u.id,
+        access_level: 50,
+        created_at: now,
+        updated_at: now,
+      })
+      .execute();
+    // A username may not take a group's path.
+    const clash = await s.request(`/users/${u.id}`, {
+      method: 'PUT',
+      body: { username: `${u.username}-group` },
+    });
+    assert.equal(clash.status, 400);
+    assert.deepEqual(clash.body, { message: { username: ['has already been taken'] } });
+    const refused = await s.request(`/users/${u.id}`, { method: 'DELETE' });
+    assert.equal(refused.status, 409);
+    assert.deepEqual(refused.body, { message: 'User cannot be removed while is the sole-owner of a group' });
+    assert.equal((await s.request(`/users/${u.id}?hard_delete=true`, { method: 'DELETE' })).status, 204);
+    const left = await db.selectFrom('projects').select('id').where('namespace_id', '=', ns.id).execute();
+    assert.deepEqual(left, []);
   });
 
   test('block, unblock, deactivate, activate, ban, unban: GitLab answers', async () => {
