@@ -2,12 +2,15 @@
  * The git layer: the only code that runs git. Everything takes an absolute repository path
  * (see `repoPath`) and knows nothing of HTTP, users or permissions.
  */
+export * from './archive.js';
 export * from './catfile.js';
 export { runGit, userArg, userPath } from './command.js';
 export * from './commit.js';
 export * from './diff.js';
 export * from './errors.js';
+export * from './layer.js';
 export * from './log.js';
+export * from './merge.js';
 export * from './objects.js';
 export * from './read.js';
 export * from './refs.js';
