@@ -36,8 +36,14 @@ export async function readSettings(deps: { db: Db }): Promise<ApplicationSetting
     .select('data')
     .where('id', '=', ROW_ID)
     .executeTakeFirst();
-  return merge(row?.data);
+  // The row is read every time (coherence); the 300-field object is rebuilt only when its text changed.
+  if (lastRead && lastRead.data === row?.data) return lastRead.settings;
+  const settings = Object.freeze(merge(row?.data)) as ApplicationSettings;
+  lastRead = { data: row?.data, settings };
+  return settings;
 }
+
+let lastRead: { data: string | undefined; settings: ApplicationSettings } | null = null;
 
 /** GitLab's branch name for new repositories when the setting is empty. */
 export const effectiveDefaultBranch = (settings: Pick<ApplicationSettings, 'default_branch_name'>) =>
