@@ -34,7 +34,7 @@ async function redirectedId(db: Db, type: 'Project' | 'Namespace', path: string)
 }
 
 async function projectRow(db: Db, idOrPath: string): Promise<Project | undefined> {
-  const q = db.selectFrom('projects').selectAll();
+  const q = db.selectFrom('projects').selectAll().where('pending_delete', '=', false);
   if (isId(idOrPath)) return q.where('id', '=', Number(idOrPath)).executeTakeFirst();
   const path = decode(idOrPath);
   const row = await q

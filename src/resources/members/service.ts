@@ -1,0 +1,107 @@
+import type { Deps } from '../../deps.js';
+import { nowIso } from '../../deps.js';
+import type { User } from '../../http/auth.js';
+import { conflict, forbidden, notFound } from '../../http/errors.js';
+import { ACCESS } from '../../permissions/groups.js';
+import type { MemberSource } from './finder.js';
+
+async function ownerCount(deps: Deps, source: MemberSource): Promise<number> {
+  const row = await deps.db
+    .selectFrom('members')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .where('source_type', '=', source.type)
+    .where('source_id', '=', source.id)
+    .where('access_level', '=', ACCESS.OWNER)
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** POST …/members: 409 when the user is already a direct member. */
+export async function addMember(
+  deps: Deps,
+  source: MemberSource,
+  user: User,
+  by: User,
+  attrs: { access_level: number; expires_at?: string },
+) {
+  const existing = await deps.db
+    .selectFrom('members')
+    .select('id')
+    .where('source_type', '=', source.type)
+    .where('source_id', '=', source.id)
+    .where('user_id', '=', user.id)
+    .executeTakeFirst();
+  if (existing) throw conflict('Member already exists');
+  const now = nowIso(deps);
+  return deps.db
+    .insertInto('members')
+    .values({
+      source_type: source.type,
+      source_id: source.id,
+      user_id: user.id,
+      access_level: attrs.access_level,
+      expires_at: attrs.expires_at ?? null,
+      created_by_id: by.id,
+      created_at: now,
+      updated_at: now,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+async function directMember(deps: Deps, source: MemberSource, userId: number) {
+  const row = await deps.db
+    .selectFrom('members')
+    .selectAll()
+    .where('source_type', '=', source.type)
+    .where('source_id', '=', source.id)
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+  if (!row) throw notFound('Member');
+  return row;
+}
+
+/** PUT …/members/:user_id. A group keeps at least one owner. */
+export async function updateMember(
+  deps: Deps,
+  source: MemberSource,
+  userId: number,
+  attrs: { access_level?: number; expires_at?: string | null },
+) {
+  const row = await directMember(deps, source, userId);
+  if (
+    source.type === 'Namespace' &&
+    row.access_level === ACCESS.OWNER &&
+    attrs.access_level !== undefined &&
+    attrs.access_level !== ACCESS.OWNER &&
+    (await ownerCount(deps, source)) <= 1
+  )
+    throw forbidden();
+  return deps.db
+    .updateTable('members')
+    .set({
+      ...(attrs.access_level !== undefined ? { access_level: attrs.access_level } : {}),
+      ...(attrs.expires_at !== undefined ? { expires_at: attrs.expires_at } : {}),
+      updated_at: nowIso(deps),
+    })
+    .where('id', '=', row.id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/** DELETE …/members/:user_id. The last owner of a group cannot leave it. */
+export async function removeMember(
+  deps: Deps,
+  source: MemberSource,
+  userId: number,
+): Promise<{ access_level: number }> {
+  const row = await directMember(deps, source, userId);
+  if (
+    source.type === 'Namespace' &&
+    row.access_level === ACCESS.OWNER &&
+    (await ownerCount(deps, source)) <= 1
+  )
+    throw forbidden();
+  await deps.db.deleteFrom('members').where('id', '=', row.id).execute();
+  return row;
+}

@@ -1,0 +1,100 @@
+import type { Db } from '../../db/connection.js';
+import type { User } from '../../http/auth.js';
+import { projectSubjects } from '../../http/lookups.js';
+import { can } from '../../permissions/index.js';
+import type { Project, ProjectSubject } from '../../permissions/projects.js';
+import type { ProjectView } from './entity.js';
+
+/**
+ * Loads what a page of project entities needs, one query per relation (never one per row):
+ * namespaces and access levels, topics, fork counts, owners, group shares, forked-from projects.
+ */
+export async function projectViews(
+  db: Db,
+  viewer: User | null,
+  subjects: ProjectSubject[],
+  depth = 0,
+): Promise<ProjectView[]> {
+  if (subjects.length === 0) return [];
+  const ids = subjects.map((s) => s.project.id);
+  const ownerIds = [
+    ...new Set(
+      subjects
+        .filter((s) => s.namespace.type === 'User' && s.namespace.owner_id !== null)
+        .map((s) => s.namespace.owner_id!),
+    ),
+  ];
+  const forkSourceIds = [
+    ...new Set(subjects.map((s) => s.project.forked_from_project_id).filter((x): x is number => x !== null)),
+  ];
+  const [topics, forks, owners, shares, sources] = await Promise.all([
+    db
+      .selectFrom('project_topics')
+      .select(['project_id', 'name'])
+      .where('project_id', 'in', ids)
+      .orderBy('name')
+      .execute(),
+    db
+      .selectFrom('projects')
+      .select(['forked_from_project_id', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('forked_from_project_id', 'in', ids)
+      .groupBy('forked_from_project_id')
+      .execute(),
+    ownerIds.length
+      ? db.selectFrom('users').selectAll().where('id', 'in', ownerIds).execute()
+      : Promise.resolve([]),
+    db
+      .selectFrom('project_group_links as l')
+      .innerJoin('namespaces as n', 'n.id', 'l.group_id')
+      .select(['l.project_id', 'l.group_access', 'l.expires_at', 'n.id', 'n.name', 'n.full_path'])
+      .where('l.project_id', 'in', ids)
+      .orderBy('l.id')
+      .execute(),
+    depth === 0 && forkSourceIds.length
+      ? db.selectFrom('projects').selectAll().where('id', 'in', forkSourceIds).execute()
+      : Promise.resolve([] as Project[]),
+  ]);
+  const topicsBy = group(topics, (t) => t.project_id);
+  const forksBy = new Map(forks.map((f) => [f.forked_from_project_id!, Number(f.n)]));
+  const ownersBy = new Map(owners.map((u) => [u.id, u]));
+  const sharesBy = group(shares, (s) => s.project_id);
+  const sourceViews = new Map<number, ProjectView>();
+  if (sources.length > 0) {
+    const srcSubjects = (await projectSubjects(db, viewer, sources)).filter((s) =>
+      can(viewer, 'read_project', s),
+    );
+    for (const v of await projectViews(db, viewer, srcSubjects, depth + 1))
+      sourceViews.set(v.subject.project.id, v);
+  }
+  return subjects.map((subject) => {
+    const p = subject.project;
+    return {
+      subject,
+      topics: (topicsBy.get(p.id) ?? []).map((t) => t.name),
+      forksCount: forksBy.get(p.id) ?? 0,
+      owner: subject.namespace.owner_id !== null ? (ownersBy.get(subject.namespace.owner_id) ?? null) : null,
+      sharedWith: (sharesBy.get(p.id) ?? []).map((s) => ({
+        group_id: s.id,
+        group_name: s.name,
+        group_full_path: s.full_path,
+        group_access_level: s.group_access,
+        expires_at: s.expires_at,
+      })),
+      forkedFrom:
+        p.forked_from_project_id !== null ? (sourceViews.get(p.forked_from_project_id) ?? null) : null,
+      // gitlab-compat: issues arrive with the issues resource; the count is 0 until then.
+      openIssuesCount: 0,
+    };
+  });
+}
+
+function group<T>(rows: T[], key: (r: T) => number): Map<number, T[]> {
+  const out = new Map<number, T[]>();
+  for (const r of rows) {
+    const k = key(r);
+    const list = out.get(k) ?? [];
+    list.push(r);
+    out.set(k, list);
+  }
+  return out;
+}

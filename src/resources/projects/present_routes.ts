@@ -1,0 +1,50 @@
+import type { RouteContext } from '../../http/endpoint.js';
+import { projectSubjects } from '../../http/lookups.js';
+import { keysetNotAvailable, paginate, paginateKeyset, wantsKeyset } from '../../http/pagination.js';
+import type { Project, ProjectSubject } from '../../permissions/projects.js';
+import { toBasicProjectDetails, toProject, toProjectWithAccess } from './entity.js';
+import { findProjects, type ProjectFilters } from './finder.js';
+import { projectViews } from './present.js';
+
+/**
+ * gitlab-compat: the instance's max offset (application setting
+ * keyset_pagination_max_offset) is not configurable yet; GitLab's default is 50,000 (C43).
+ */
+export const MAX_OFFSET = 50_000;
+
+type Ctx = RouteContext<unknown>;
+
+/** One project as GET /projects/:id answers it: with the caller's permissions when signed in. */
+export async function presentProject(ctx: Ctx, subject: ProjectSubject, opts: { withAccess?: boolean } = {}) {
+  const [view] = await projectViews(ctx.deps.db, ctx.user, [subject]);
+  if (opts.withAccess && ctx.user) return toProjectWithAccess(ctx.deps.config, ctx.user, view!);
+  return toProject(ctx.deps.config, ctx.user, view!);
+}
+
+export async function presentProjectRow(ctx: Ctx, project: Project) {
+  const [subject] = await projectSubjects(ctx.deps.db, ctx.user, [project]);
+  return presentProject(ctx, subject!);
+}
+
+/**
+ * A page of projects: offset (capped, C43) or keyset on order_by=id (C44); entities batch-loaded.
+ * Anonymous callers and simple=true get BasicProjectDetails, signed-in callers ProjectWithAccess.
+ */
+export async function listProjects(ctx: Ctx, filters: ProjectFilters, simple: boolean | undefined) {
+  const { deps, user } = ctx;
+  const query = findProjects(deps.db, user, filters);
+  let rows: Project[];
+  if (wantsKeyset(ctx)) {
+    if ((filters.order_by ?? 'created_at') !== 'id') throw keysetNotAvailable();
+    rows = await paginateKeyset(ctx, query, {
+      column: 'projects.id',
+      idColumn: 'projects.id',
+      direction: filters.sort === 'asc' ? 'asc' : 'desc',
+      key: (p) => ({ value: p.id, id: p.id }),
+    });
+  } else rows = await paginate(ctx, query, { maxOffset: MAX_OFFSET, type: 'Project' });
+  const subjects = await projectSubjects(deps.db, user, rows);
+  const views = await projectViews(deps.db, user, subjects);
+  if (simple || !user) return views.map((v) => toBasicProjectDetails(deps.config, user, v));
+  return views.map((v) => toProjectWithAccess(deps.config, user, v));
+}
