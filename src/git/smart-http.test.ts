@@ -35,6 +35,7 @@ interface Seen {
 function startServer(repos: Map<string, string>, validate: { fn?: PushValidator }) {
   const seen: Seen[] = [];
   const pushes: ReceivePackResult[] = [];
+  const inflight: Promise<unknown>[] = [];
   const server = http.createServer((req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     seen.push({
@@ -72,24 +73,34 @@ function startServer(repos: Map<string, string>, validate: { fn?: PushValidator 
       if (service === 'git-upload-pack') await uploadPack(repo, req, res, opts);
       else pushes.push(await receivePack(repo, req, res, { ...opts, validate: validate.fn }));
     };
-    run().catch((err: unknown) => {
+    const done = run();
+    inflight.push(done);
+    done.catch((err: unknown) => {
       if (!res.headersSent) res.writeHead(500);
       res.end(String(err));
     });
   });
-  return new Promise<{ url: string; seen: Seen[]; pushes: ReceivePackResult[]; close: () => Promise<void> }>(
-    (resolve) => {
-      server.listen(0, '127.0.0.1', () => {
-        const { port } = server.address() as AddressInfo;
-        resolve({
-          url: `http://127.0.0.1:${port}`,
-          seen,
-          pushes,
-          close: () => new Promise((r) => server.close(() => r())),
-        });
+  /** The last push, once every request the server took has finished (the client may exit first). */
+  const lastPush = async () => {
+    await Promise.allSettled(inflight);
+    return pushes.at(-1)!;
+  };
+  return new Promise<{
+    url: string;
+    seen: Seen[];
+    lastPush: () => Promise<ReceivePackResult>;
+    close: () => Promise<void>;
+  }>((resolve) => {
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      resolve({
+        url: `http://127.0.0.1:${port}`,
+        seen,
+        lastPush,
+        close: () => new Promise((r) => server.close(() => r())),
       });
-    },
-  );
+    });
+  });
 }
 
 describe('smart HTTP (real git CLI against node:http)', () => {
@@ -139,7 +150,7 @@ describe('smart HTTP (real git CLI against node:http)', () => {
     await cliOk(['push', '--quiet', 'origin', 'main', 'main:refs/heads/topic'], { cwd: work });
     assert.equal(await readRef(repo, 'refs/heads/main'), head);
     assert.equal(await readRef(repo, 'refs/heads/topic'), head);
-    const last = srv.pushes.at(-1)!;
+    const last = await srv.lastPush();
     assert.equal(last.rejected, false);
     assert.equal(last.exitCode, 0);
     assert.deepEqual(last.push.commands.map((c) => [c.ref, c.type, c.oldOid, c.newOid]).sort(), [
@@ -152,8 +163,8 @@ describe('smart HTTP (real git CLI against node:http)', () => {
 
     await cliOk(['push', '--quiet', 'origin', ':topic'], { cwd: work });
     assert.equal(await readRef(repo, 'refs/heads/topic'), null);
-    assert.equal(srv.pushes.at(-1)!.push.commands[0]!.type, 'delete');
-    assert.equal(srv.pushes.at(-1)!.applied[0]!.ref, 'refs/heads/topic');
+    assert.equal((await srv.lastPush()).push.commands[0]!.type, 'delete');
+    assert.equal((await srv.lastPush()).applied[0]!.ref, 'refs/heads/topic');
 
     // a non-fast-forward push git itself refuses is not reported as applied
     await cliOk(['reset', '--quiet', '--hard', 'HEAD~1'], { cwd: work });
@@ -197,7 +208,7 @@ describe('smart HTTP (real git CLI against node:http)', () => {
         1,
         'the pack was not stored',
       );
-      assert.equal(srv.pushes.at(-1)!.rejected, true);
+      assert.equal((await srv.lastPush()).rejected, true);
       assert.equal(calls.at(-1)!.commands[0]!.newOid, refused);
 
       // other branches pass the same check; push options reach it
@@ -218,6 +229,32 @@ describe('smart HTTP (real git CLI against node:http)', () => {
       );
       assert.equal(await readRef(repo, 'refs/heads/allowed'), refused);
       assert.deepEqual(calls.at(-1)!.pushOptions, ['ci.skip']);
+    } finally {
+      validate.fn = undefined;
+    }
+  });
+
+  test('denyNonFastForwards makes git refuse a force push; without it the force push applies', async () => {
+    const work = path.join(dir, 'clone-v2');
+    await cliOk(['fetch', '--quiet', 'origin'], { cwd: work });
+    await cliOk(['reset', '--quiet', '--hard', 'origin/main'], { cwd: work });
+    await cliOk(['push', '--quiet', 'origin', 'HEAD:refs/heads/protected'], { cwd: work });
+    const before = (await readRef(repo, 'refs/heads/protected'))!;
+    await cliOk(['commit', '--quiet', '--amend', '-m', 'Rewritten'], { cwd: work });
+    validate.fn = (push) => ({
+      allow: true,
+      denyNonFastForwards: push.commands.some((c) => c.ref === 'refs/heads/protected'),
+    });
+    try {
+      const r = await cli(['push', '--force', 'origin', 'HEAD:refs/heads/protected'], { cwd: work });
+      assert.notEqual(r.code, 0);
+      assert.match(r.stderr, /\[remote rejected\].*protected.*non-fast-forward/);
+      assert.equal(await readRef(repo, 'refs/heads/protected'), before);
+      assert.deepEqual((await srv.lastPush()).applied, []);
+      await cliOk(['push', '--quiet', '--force', 'origin', 'HEAD:refs/heads/unprotected'], { cwd: work });
+      validate.fn = () => ({ allow: true });
+      await cliOk(['push', '--quiet', '--force', 'origin', 'HEAD:refs/heads/protected'], { cwd: work });
+      assert.notEqual(await readRef(repo, 'refs/heads/protected'), before);
     } finally {
       validate.fn = undefined;
     }

@@ -85,6 +85,7 @@ function decoded(body: Readable, encoding: string | null | undefined): Readable 
 interface RunParams {
   args: string[];
   env: Record<string, string>;
+  config?: string[];
   timeoutMs: number;
   /** Bytes already read from the body, written first. */
   prefix?: Buffer;
@@ -94,7 +95,7 @@ interface RunParams {
 
 function runService(p: RunParams): Promise<SmartHttpResult> {
   return new Promise((resolve, reject) => {
-    const child = spawnGit(p.args, { env: p.env, timeoutMs: p.timeoutMs });
+    const child = spawnGit(p.args, { env: p.env, config: p.config, timeoutMs: p.timeoutMs });
     const stderr: Buffer[] = [];
     let stderrSize = 0;
     child.stderr.on('data', (c: Buffer) => {
@@ -174,8 +175,15 @@ export interface PushRequest {
   pushOptions: string[];
 }
 
-/** A pre-receive decision: refuse the whole push (as a failing pre-receive hook does) with a message. */
-export type PushDecision = { allow: true } | { allow: false; message: string };
+/**
+ * A pre-receive decision: refuse the whole push (as a failing pre-receive hook does) with a
+ * message, or let it through, optionally with git itself refusing non-fast-forward updates
+ * (protected branches without force push). The check runs before the pack is received, so it
+ * cannot look at the pushed commits; `denyNonFastForwards` is how ancestry is enforced.
+ * gitlab-compat: the non-fast-forward rule then applies to every ref of that push, not only the
+ * protected ones, and checks that need the pushed objects (file locks, push rules) are not possible.
+ */
+export type PushDecision = { allow: true; denyNonFastForwards?: boolean } | { allow: false; message: string };
 
 export type PushValidator = (push: PushRequest) => PushDecision | Promise<PushDecision>;
 
@@ -359,6 +367,7 @@ export async function receivePack(
   const result = await runService({
     args,
     env: {},
+    config: decision.denyNonFastForwards ? ['receive.denyNonFastForwards=true'] : [],
     timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     prefix: buffered,
     body: input,
