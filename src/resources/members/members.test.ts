@@ -1,0 +1,207 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { createUser, unique } from '../../../test/factories.js';
+import { startTestServer, type TestServer } from '../../../test/server.js';
+
+type Member = {
+  id: number;
+  username: string;
+  access_level: number;
+  expires_at: string | null;
+  [k: string]: unknown;
+};
+
+describe('members', () => {
+  let s: TestServer;
+  before(async () => {
+    s = await startTestServer();
+  });
+  after(() => s.close());
+
+  const post = async (path: string, body: Record<string, unknown>, token?: string) => {
+    const res = await s.request(path, { method: 'POST', body, token });
+    assert.equal(res.status, 201, `${path}: ${res.text}`);
+    return res.body as { id: number; path: string };
+  };
+
+  test('C24: add, show, edit, remove; a second add is 409', async () => {
+    const g = await post('/groups', { name: 'm', path: unique('mem') });
+    const u = await createUser(s);
+    const res = await s.request(`/groups/${g.id}/members`, {
+      method: 'POST',
+      body: { user_id: u.id, access_level: 30, expires_at: '2999-01-01' },
+    });
+    assert.equal(res.status, 201);
+    const m = res.body as Member;
+    const keys = Object.keys(m);
+    assert.deepEqual(keys.slice(0, 2), ['id', 'username']);
+    assert.deepEqual(keys.slice(keys.indexOf('access_level')), [
+      'access_level',
+      'created_at',
+      'created_by',
+      'expires_at',
+      'group_saml_identity',
+      'membership_state',
+    ]);
+    assert.equal(m.id, u.id);
+    assert.equal(m.access_level, 30);
+    assert.equal(m.expires_at, '2999-01-01');
+    assert.equal((m.created_by as { username: string }).username, 'root');
+    assert.equal(m.membership_state, 'active');
+
+    const dup = await s.request(`/groups/${g.id}/members`, {
+      method: 'POST',
+      body: { user_id: u.id, access_level: 30 },
+    });
+    assert.equal(dup.status, 409);
+    assert.deepEqual(dup.body, { message: 'Member already exists' });
+
+    assert.equal(((await s.request(`/groups/${g.id}/members/${u.id}`)).body as Member).access_level, 30);
+    const edited = await s.request(`/groups/${g.id}/members/${u.id}`, {
+      method: 'PUT',
+      body: { access_level: 40 },
+    });
+    assert.equal((edited.body as Member).access_level, 40);
+    const list = (await s.request(`/groups/${g.id}/members`)).body as Member[];
+    assert.deepEqual(
+      list.map((x) => [x.username, x.access_level]),
+      [
+        ['root', 50],
+        [u.username, 40],
+      ],
+    );
+    const filtered = (await s.request(`/groups/${g.id}/members?query=${u.username}`)).body as Member[];
+    assert.deepEqual(
+      filtered.map((x) => x.id),
+      [u.id],
+    );
+    assert.equal((await s.request(`/groups/${g.id}/members/${u.id}`, { method: 'DELETE' })).status, 204);
+    const gone = await s.request(`/groups/${g.id}/members/${u.id}`);
+    assert.equal(gone.status, 404);
+    assert.deepEqual(gone.body, { message: '404 Member Not Found' });
+  });
+
+  test('C21: bad input', async () => {
+    const g = await post('/groups', { name: 'b', path: unique('bad') });
+    const level = await s.request(`/groups/${g.id}/members`, {
+      method: 'POST',
+      body: { user_id: 1, access_level: 60 },
+    });
+    assert.equal(level.status, 400);
+    assert.deepEqual(level.body, { error: 'access_level does not have a valid value' });
+    const missing = await s.request(`/groups/${g.id}/members`, { method: 'POST', body: { user_id: 1 } });
+    assert.deepEqual(missing.body, { error: 'access_level is missing' });
+    const nobody = await s.request(`/groups/${g.id}/members`, { method: 'POST', body: { access_level: 30 } });
+    assert.deepEqual(nobody.body, {
+      error: 'user_id, username are missing, exactly one parameter must be provided',
+    });
+    const unknown = await s.request(`/groups/${g.id}/members`, {
+      method: 'POST',
+      body: { user_id: 999999, access_level: 30 },
+    });
+    assert.equal(unknown.status, 404);
+    assert.deepEqual(unknown.body, { message: '404 User Not Found' });
+    const byName = await s.request(`/groups/${g.id}/members`, {
+      method: 'POST',
+      body: { username: (await createUser(s)).username, access_level: 10 },
+    });
+    assert.equal(byName.status, 201);
+    // The last owner stays.
+    const last = await s.request(`/groups/${g.id}/members/1`, { method: 'DELETE' });
+    assert.equal(last.status, 403);
+  });
+
+  test('/members/all: inherited members, highest level wins', async () => {
+    const g = await post('/groups', { name: 'a', path: unique('all') });
+    const sub = await post('/groups', { name: 's', path: 's', parent_id: g.id });
+    const project = await post('/projects', { name: 'p', namespace_id: sub.id });
+    const a = await createUser(s);
+    const b = await createUser(s);
+    await post(`/groups/${g.id}/members`, { user_id: a.id, access_level: 20 });
+    await post(`/projects/${project.id}/members`, { user_id: a.id, access_level: 30 });
+    await post(`/groups/${sub.id}/members`, { user_id: b.id, access_level: 40 });
+    await post(`/projects/${project.id}/members`, { user_id: b.id, access_level: 10 });
+    const direct = (await s.request(`/projects/${project.id}/members`)).body as Member[];
+    assert.deepEqual(
+      direct.map((m) => [m.username, m.access_level]),
+      [
+        [a.username, 30],
+        [b.username, 10],
+      ],
+    );
+    const all = (await s.request(`/projects/${project.id}/members/all`)).body as Member[];
+    assert.deepEqual(
+      all.map((m) => [m.username, m.access_level]),
+      [
+        ['root', 50],
+        [a.username, 30],
+        [b.username, 40],
+      ],
+    );
+    const one = (await s.request(`/projects/${project.id}/members/all/${b.id}`)).body as Member;
+    assert.equal(one.access_level, 40);
+    const subAll = (await s.request(`/groups/${sub.id}/members/all`)).body as Member[];
+    assert.deepEqual(
+      subAll.map((m) => [m.username, m.access_level]),
+      [
+        ['root', 50],
+        [a.username, 20],
+        [b.username, 40],
+      ],
+    );
+  });
+
+  test('only maintainers manage project members; only owners grant Owner', async () => {
+    const g = await post('/groups', { name: 'r', path: unique('roles') });
+    const project = await post('/projects', { name: 'p', namespace_id: g.id });
+    const maint = await createUser(s);
+    const dev = await createUser(s);
+    const other = await createUser(s);
+    await post(`/projects/${project.id}/members`, { user_id: maint.id, access_level: 40 });
+    await post(`/projects/${project.id}/members`, { user_id: dev.id, access_level: 30 });
+    const byDev = await s.request(`/projects/${project.id}/members`, {
+      method: 'POST',
+      token: dev.token,
+      body: { user_id: other.id, access_level: 10 },
+    });
+    assert.equal(byDev.status, 403);
+    const ownerByMaint = await s.request(`/projects/${project.id}/members`, {
+      method: 'POST',
+      token: maint.token,
+      body: { user_id: other.id, access_level: 50 },
+    });
+    assert.equal(ownerByMaint.status, 403);
+    const ok = await s.request(`/projects/${project.id}/members`, {
+      method: 'POST',
+      token: maint.token,
+      body: { user_id: other.id, access_level: 20 },
+    });
+    assert.equal(ok.status, 201);
+    // Hidden project: 404 for outsiders, even on members.
+    const outsider = await createUser(s);
+    assert.equal((await s.request(`/projects/${project.id}/members`, { token: outsider.token })).status, 404);
+    // A member may leave.
+    assert.equal(
+      (await s.request(`/projects/${project.id}/members/${dev.id}`, { method: 'DELETE', token: dev.token }))
+        .status,
+      204,
+    );
+  });
+
+  test('gitbeaker: group members add/all/edit/remove', async () => {
+    const api = s.gitlab();
+    const u = await createUser(s);
+    const g = await api.Groups.create('GB', unique('gbm'));
+    const added = await api.GroupMembers.add(g.id as number, 20, { userId: u.id });
+    assert.equal(added.access_level, 20);
+    const edited = await api.GroupMembers.edit(g.id as number, u.id, 30);
+    assert.equal(edited.access_level, 30);
+    const all = await api.GroupMembers.all(g.id as number);
+    assert.deepEqual(all.map((m) => m.id).sort(), [1, u.id].sort());
+    await api.GroupMembers.remove(g.id as number, u.id);
+    assert.deepEqual(
+      (await api.GroupMembers.all(g.id as number)).map((m) => m.id),
+      [1],
+    );
+  });
+});
