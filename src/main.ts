@@ -3,6 +3,7 @@ import cluster from 'node:cluster';
 import { isClusterWorker, superviseWorkers } from './cluster.js';
 import { type Config, ConfigError, loadConfig } from './config.js';
 import { openDatabase } from './db/connection.js';
+import { describeDatabase } from './db/info.js';
 import { migrateToLatest, migrationStatus } from './db/migrate.js';
 import { tokenCreateCommand } from './resources/personal_access_tokens/cli.js';
 import type { BootstrapResult } from './resources/users/bootstrap.js';
@@ -116,6 +117,9 @@ async function db(action: 'migrate' | 'status', config: Config): Promise<number>
       const applied = result.results?.filter((r) => r.status === 'Success').map((r) => r.migrationName) ?? [];
       console.log(applied.length ? `applied: ${applied.join(', ')}` : 'the schema is up to date');
     } else {
+      const info = await describeDatabase(database);
+      console.log(`database: ${info.server}`);
+      for (const w of info.warnings) console.log(`warning: ${w}`);
       for (const m of await migrationStatus(database.db))
         console.log(
           `${m.executedAt ? 'up  ' : 'down'}  ${m.name}${m.executedAt ? `  ${m.executedAt.toISOString()}` : ''}`,
