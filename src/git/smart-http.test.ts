@@ -364,6 +364,11 @@ describe('smart HTTP functions on hostile input', () => {
       InvalidArgumentError,
     );
     await assert.rejects(uploadPack('relative.git', Readable.from([]), out.sink), InvalidArgumentError);
+    // a corrupt gzip body ends git, without an unhandled error
+    const garbage = await uploadPack(repo, Readable.from([Buffer.from('not gzip at all')]), collect().sink, {
+      contentEncoding: 'gzip',
+    });
+    assert.notEqual(garbage.exitCode, 0);
     await assert.rejects(
       uploadPack(repo, Readable.from([]), out.sink, { contentEncoding: 'br' }),
       /unsupported content encoding/,

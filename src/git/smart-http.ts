@@ -76,10 +76,13 @@ function serviceArgs(service: GitService, repo: string, advertise: boolean): str
 
 function decoded(body: Readable, encoding: string | null | undefined): Readable {
   const enc = (encoding ?? '').trim().toLowerCase();
-  if (enc === 'gzip' || enc === 'x-gzip') return body.pipe(zlib.createGunzip());
-  if (enc === 'deflate') return body.pipe(zlib.createInflate());
-  if (enc !== '' && enc !== 'identity') throw new GitError(`unsupported content encoding ${enc}`);
-  return body;
+  if (enc === '' || enc === 'identity') return body;
+  if (enc !== 'gzip' && enc !== 'x-gzip' && enc !== 'deflate')
+    throw new GitError(`unsupported content encoding ${enc}`);
+  const inflate = enc === 'deflate' ? zlib.createInflate() : zlib.createGunzip();
+  // A client that goes away, or a corrupt body, ends the git process instead of crashing.
+  body.on('error', (err) => inflate.destroy(err));
+  return body.pipe(inflate);
 }
 
 interface RunParams {
@@ -106,7 +109,7 @@ function runService(p: RunParams): Promise<SmartHttpResult> {
     child.stdout.pipe(p.out, { end: false });
     const abort = () => child.kill('SIGKILL');
     p.out.once('close', abort);
-    p.body?.once('error', abort);
+    p.body?.on('error', abort);
     if (p.prefix && p.prefix.length > 0) child.stdin.write(p.prefix);
     if (p.body && !p.body.readableEnded) p.body.pipe(child.stdin);
     else child.stdin.end();
