@@ -4,6 +4,7 @@ import * as m0001 from './migrations/0001_foundation.js';
 import * as m0002 from './migrations/0002_internal_ids.js';
 import * as m0003 from './migrations/0003_projects_groups.js';
 import * as m0004 from './migrations/0004_rate_limits.js';
+import * as m0005 from './migrations/0005_users_updated_at_index.js';
 
 /** Every migration, in order. Append only; never edit one that has shipped. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -11,6 +12,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0002_internal_ids': m0002,
   '0003_projects_groups': m0003,
   '0004_rate_limits': m0004,
+  '0005_users_updated_at_index': m0005,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -37,7 +37,7 @@ const MAX_OFFSET = 50_000;
  * Orders with a (column, id) index, so a keyset page costs the same wherever it starts (C44).
  * gitlab-compat: GitLab also pages created_at and updated_at by keyset; here those answer 405.
  */
-const KEYSET_ORDERS: readonly UserOrderBy[] = ['id', 'name', 'username'];
+const KEYSET_ORDERS: readonly UserOrderBy[] = ['id', 'name', 'username', 'created_at', 'updated_at'];
 
 export async function presenter(deps: Deps, viewer: User | null, users: readonly User[]): Promise<Presenter> {
   const relations = viewer?.admin ? await loadUserRelations(deps.db, users) : noRelations();
