@@ -116,7 +116,7 @@ function fullArgs(args: readonly string[], opts: GitOptions): string[] {
 export function spawnGit(args: readonly string[], opts: GitOptions = {}): ChildProcessWithoutNullStreams {
   const child = spawn('git', fullArgs(args, opts), {
     env: gitEnv(opts.env),
-    cwd: opts.repo ?? homeDir(),
+    cwd: homeDir(), // never the repository: git finds it through --git-dir only
     stdio: ['pipe', 'pipe', 'pipe'],
     shell: false,
     windowsHide: true,
