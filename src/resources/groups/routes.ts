@@ -2,15 +2,21 @@ import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../../deps.js';
 import { endpoint, type RouteContext } from '../../http/endpoint.js';
 import { ApiError } from '../../http/errors.js';
-import { findGroup, groupSubjects } from '../../http/lookups.js';
+import { findGroup, groupSubjects, projectSubjects } from '../../http/lookups.js';
 import { keysetNotAvailable, paginate, paginateKeyset, wantsKeyset } from '../../http/pagination.js';
 import { p } from '../../http/params.js';
 import type { GroupSubject, Namespace } from '../../permissions/groups.js';
 import { authorize, can } from '../../permissions/index.js';
+import { toProject } from '../projects/entity.js';
+import { findProjects, type ProjectFilters } from '../projects/finder.js';
+import { projectViews } from '../projects/present.js';
 import { emptyStatistics, toGroup, toGroupDetail } from './entity.js';
 import { findGroups, type GroupFilters } from './finder.js';
 import { CreateGroup, ListGroups, ListSubgroups, ShareGroup, UpdateGroup } from './params.js';
 import { createGroup, scheduleGroupDeletion, shareGroup, unshareGroup, updateGroup } from './service.js';
+
+/** GroupProjectsFinder::DEFAULT_PROJECTS_LIMIT */
+const GROUP_PROJECTS_LIMIT = 100;
 
 type ListParams = Omit<GroupFilters, 'membership'> & { all_available?: boolean; statistics?: boolean };
 
@@ -104,8 +110,18 @@ export function groupsResource(app: FastifyInstance, deps: Deps): void {
     params: { id: p.idOrPath().required(), with_projects: p.boolean().default(true) },
     async handler({ user, params }) {
       const subject = await findGroup(deps.db, user, params.id);
-      // gitlab-compat: `projects` and `shared_projects` (with_projects) are not embedded yet.
-      return presentGroupDetail(deps, subject, user);
+      const detail = await presentGroupDetail(deps, subject, user);
+      if (!params.with_projects) return detail;
+      const embed = async (f: ProjectFilters) => {
+        const rows = await findProjects(deps.db, user, f).limit(GROUP_PROJECTS_LIMIT).execute();
+        const views = await projectViews(deps.db, user, await projectSubjects(deps.db, user, rows));
+        return views.map((v) => toProject(deps.config, user, v));
+      };
+      const [projects, shared] = await Promise.all([
+        embed({ namespace_ids: [subject.group.id] }),
+        embed({ namespace_ids: [], shared_with_groups: [subject.group.id] }),
+      ]);
+      return { ...detail, projects, shared_projects: shared };
     },
   });
 

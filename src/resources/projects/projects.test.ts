@@ -83,6 +83,17 @@ describe('projects', () => {
     assert.equal(res.status, 200);
     assert.equal((res.body as Project).id, p.id);
     // Group projects list, with and without subgroups
+    const detail = (await s.request(`/groups/${sub.id}`)).body as {
+      projects: Project[];
+      shared_projects: Project[];
+    };
+    assert.deepEqual(
+      detail.projects.map((x) => x.id),
+      [p.id],
+    );
+    assert.deepEqual(detail.shared_projects, []);
+    const bare = (await s.request(`/groups/${sub.id}?with_projects=false`)).body as Record<string, unknown>;
+    assert.equal('projects' in bare, false);
     const direct = (await s.request(`/groups/${g.id}/projects`)).body as Project[];
     assert.deepEqual(direct, []);
     const deep = (await s.request(`/groups/${g.id}/projects?include_subgroups=true`)).body as Project[];
