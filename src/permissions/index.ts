@@ -1,7 +1,7 @@
 import type { User } from '../http/auth.js';
 import { forbidden } from '../http/errors.js';
-import { personalAccessTokenAbilities } from './personal_access_tokens.js';
 import { groupAbilities } from './groups.js';
+import { personalAccessTokenAbilities } from './personal_access_tokens.js';
 import { projectAbilities } from './projects.js';
 import { userAbilities } from './users.js';
 
