@@ -1,5 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { Selectable } from 'kysely';
+import type { Db } from '../db/connection.js';
+import { preparedQuery } from '../db/prepared.js';
 import type { UsersTable } from '../db/schema.js';
 import type { Deps } from '../deps.js';
 import { tokenDigest } from '../security/tokens.js';
@@ -42,6 +44,24 @@ export function presentedToken(request: FastifyRequest, params: Params): string 
   return stringParam(params, 'access_token');
 }
 
+/** The token and its user in one query, compiled once: every authenticated request runs it. */
+const tokenWithUser = preparedQuery(
+  (db: Db, digest: string) =>
+    db
+      .selectFrom('personal_access_tokens as t')
+      .innerJoin('users as u', 'u.id', 't.user_id')
+      .selectAll('u')
+      .select([
+        't.id as token_id',
+        't.scopes as token_scopes',
+        't.revoked as token_revoked',
+        't.expires_at as token_expires_at',
+        't.last_used_at as token_last_used_at',
+      ])
+      .where('t.token_digest', '=', digest),
+  ['sample-digest'],
+);
+
 /**
  * Resolves the caller from the request's credentials. No credentials: null (anonymous). Credentials
  * that do not resolve to an active token answer 401 even on public endpoints, as GitLab does.
@@ -53,19 +73,7 @@ export async function resolveCaller(
 ): Promise<Caller | null> {
   const token = presentedToken(request, params);
   if (!token) return null;
-  const row = await deps.db
-    .selectFrom('personal_access_tokens as t')
-    .innerJoin('users as u', 'u.id', 't.user_id')
-    .selectAll('u')
-    .select([
-      't.id as token_id',
-      't.scopes as token_scopes',
-      't.revoked as token_revoked',
-      't.expires_at as token_expires_at',
-      't.last_used_at as token_last_used_at',
-    ])
-    .where('t.token_digest', '=', tokenDigest(token))
-    .executeTakeFirst();
+  const row = await tokenWithUser(deps.db, tokenDigest(token));
   if (!row || row.token_revoked) throw unauthorized();
   const now = deps.clock.now();
   if (row.token_expires_at && row.token_expires_at <= now.toISOString().slice(0, 10)) throw unauthorized();

@@ -1,5 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import type { Db } from '../../db/connection.js';
+import { preparedQuery } from '../../db/prepared.js';
 import { type Deps, nowIso } from '../../deps.js';
 import { validationFailed } from '../../http/errors.js';
 import {
@@ -30,12 +31,14 @@ export interface SettingsRecord {
  * offset limit, …). Read from the database on every call, one primary-key lookup, so several
  * processes agree the moment an admin changes something.
  */
+/** Compiled once: the rate limiter reads the settings on every request. */
+const settingsRow = preparedQuery(
+  (db: Db, id: number) => db.selectFrom('application_settings').select('data').where('id', '=', id),
+  [1],
+);
+
 export async function readSettings(deps: { db: Db }): Promise<ApplicationSettings> {
-  const row = await deps.db
-    .selectFrom('application_settings')
-    .select('data')
-    .where('id', '=', ROW_ID)
-    .executeTakeFirst();
+  const row = await settingsRow(deps.db, ROW_ID);
   // The row is read every time (coherence); the 300-field object is rebuilt only when its text changed.
   if (lastRead && lastRead.data === row?.data) return lastRead.settings;
   const settings = Object.freeze(merge(row?.data)) as ApplicationSettings;
