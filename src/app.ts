@@ -22,6 +22,7 @@ import { nestPairs, type Params, parseNestedQuery } from './http/params.js';
 import { applicationSettingsResource } from './resources/application_settings/routes.js';
 import { groupsResource } from './resources/groups/routes.js';
 import { healthResource } from './resources/health/routes.js';
+import { labelsResource } from './resources/labels/routes.js';
 import { membersResource } from './resources/members/routes.js';
 import { metadataResource } from './resources/metadata/routes.js';
 import { namespacesResource } from './resources/namespaces/routes.js';
@@ -44,6 +45,7 @@ const API_RESOURCES: readonly Resource[] = [
   namespacesResource,
   projectsResource,
   membersResource,
+  labelsResource,
 ];
 
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;

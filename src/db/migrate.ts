@@ -5,6 +5,8 @@ import * as m0002 from './migrations/0002_internal_ids.js';
 import * as m0003 from './migrations/0003_projects_groups.js';
 import * as m0004 from './migrations/0004_rate_limits.js';
 import * as m0005 from './migrations/0005_users_updated_at_index.js';
+import * as m0006 from './migrations/0006_issues.js';
+import * as m0007 from './migrations/0007_repositories.js';
 
 /** Every migration, in order. Append only; never edit one that has shipped. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -13,6 +15,8 @@ const MIGRATIONS: Record<string, Migration> = {
   '0003_projects_groups': m0003,
   '0004_rate_limits': m0004,
   '0005_users_updated_at_index': m0005,
+  '0006_issues': m0006,
+  '0007_repositories': m0007,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -211,6 +211,8 @@ export interface ProjectsTable {
   repository_storage: Text;
   pending_delete: Bool;
   marked_for_deletion_at: string | null;
+  /** The repository has no branch (0007_repositories). */
+  empty_repo: Bool;
   last_activity_at: Timestamp;
   created_at: Timestamp;
   updated_at: Timestamp;
@@ -276,6 +278,151 @@ export interface RateLimitCountersTable {
   count: number;
 }
 
+// ---- Labels, milestones, issues, notes, award emoji (0006_issues) --------------------------------
+
+export interface LabelsTable {
+  id: Generated<number>;
+  title: string;
+  color: string;
+  description: string | null;
+  project_id: number | null;
+  group_id: number | null;
+  /** 'ProjectLabel' | 'GroupLabel' */
+  type: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface LabelPrioritiesTable {
+  id: Generated<number>;
+  project_id: number;
+  label_id: number;
+  priority: number;
+}
+
+export interface MilestonesTable {
+  id: Generated<number>;
+  iid: number;
+  project_id: number | null;
+  group_id: number | null;
+  title: string;
+  description: string | null;
+  /** 'active' | 'closed' */
+  state: ColumnType<string, string | undefined, string>;
+  due_date: string | null;
+  start_date: string | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface IssuesTable {
+  id: Generated<number>;
+  iid: number;
+  project_id: number;
+  author_id: number | null;
+  title: string;
+  description: string | null;
+  /** 'opened' | 'closed' */
+  state: ColumnType<string, string | undefined, string>;
+  issue_type: ColumnType<string, string | undefined, string>;
+  confidential: Bool;
+  discussion_locked: SqlBool | null;
+  milestone_id: number | null;
+  due_date: string | null;
+  weight: number | null;
+  relative_position: number | null;
+  time_estimate: ColumnType<number, number | undefined, number>;
+  total_time_spent: ColumnType<number, number | undefined, number>;
+  upvotes_count: ColumnType<number, number | undefined, number>;
+  closed_at: Timestamp | null;
+  closed_by_id: number | null;
+  moved_to_id: number | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface IssueAssigneesTable {
+  issue_id: number;
+  user_id: number;
+}
+
+export interface LabelLinksTable {
+  id: Generated<number>;
+  label_id: number;
+  /** 'Issue' | 'MergeRequest' */
+  target_type: string;
+  target_id: number;
+  created_at: Timestamp;
+}
+
+export interface NotesTable {
+  id: Generated<number>;
+  /** null | 'DiscussionNote' */
+  type: string | null;
+  note: string;
+  noteable_type: string;
+  noteable_id: number;
+  project_id: number | null;
+  author_id: number | null;
+  system: Bool;
+  internal: Bool;
+  discussion_id: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface AwardEmojiTable {
+  id: Generated<number>;
+  name: string;
+  user_id: number;
+  awardable_type: string;
+  awardable_id: number;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface SubscriptionsTable {
+  id: Generated<number>;
+  user_id: number;
+  subscribable_type: string;
+  subscribable_id: number;
+  subscribed: Bool;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+// ---- Protected branches and tags (0007_repositories) ----------------------------------------------
+
+export interface ProtectedBranchesTable {
+  id: Generated<number>;
+  project_id: number;
+  name: string;
+  allow_force_push: Bool;
+  code_owner_approval_required: Bool;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface ProtectedTagsTable {
+  id: Generated<number>;
+  project_id: number;
+  name: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface ProtectedRefAccessLevelsTable {
+  id: Generated<number>;
+  protected_branch_id: number | null;
+  protected_tag_id: number | null;
+  /** 'push' | 'merge' | 'unprotect' (branches), 'create' (tags) */
+  kind: string;
+  access_level: number | null;
+  user_id: number | null;
+  group_id: number | null;
+  created_at: Timestamp;
+}
+
 export interface Database {
   users: UsersTable;
   personal_access_tokens: PersonalAccessTokensTable;
@@ -294,5 +441,17 @@ export interface Database {
   project_group_links: ProjectGroupLinksTable;
   users_star_projects: UsersStarProjectsTable;
   redirect_routes: RedirectRoutesTable;
+  protected_branches: ProtectedBranchesTable;
+  protected_tags: ProtectedTagsTable;
+  protected_ref_access_levels: ProtectedRefAccessLevelsTable;
   internal_ids: InternalIdsTable;
+  labels: LabelsTable;
+  label_priorities: LabelPrioritiesTable;
+  milestones: MilestonesTable;
+  issues: IssuesTable;
+  issue_assignees: IssueAssigneesTable;
+  label_links: LabelLinksTable;
+  notes: NotesTable;
+  award_emoji: AwardEmojiTable;
+  subscriptions: SubscriptionsTable;
 }

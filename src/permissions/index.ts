@@ -1,6 +1,7 @@
 import type { User } from '../http/auth.js';
 import { forbidden } from '../http/errors.js';
 import { groupAbilities } from './groups.js';
+import { issueAbilities } from './issues.js';
 import { personalAccessTokenAbilities } from './personal_access_tokens.js';
 import { projectAbilities } from './projects.js';
 import { userAbilities } from './users.js';
@@ -14,6 +15,7 @@ export const abilities = {
   ...userAbilities,
   ...groupAbilities,
   ...projectAbilities,
+  ...issueAbilities,
   ...personalAccessTokenAbilities,
 };
 
