@@ -25,6 +25,7 @@ import { healthResource } from './resources/health/routes.js';
 import { labelsResource } from './resources/labels/routes.js';
 import { membersResource } from './resources/members/routes.js';
 import { metadataResource } from './resources/metadata/routes.js';
+import { milestonesResource } from './resources/milestones/routes.js';
 import { namespacesResource } from './resources/namespaces/routes.js';
 import { personalAccessTokensResource } from './resources/personal_access_tokens/routes.js';
 import { projectsResource } from './resources/projects/routes.js';
@@ -46,6 +47,7 @@ const API_RESOURCES: readonly Resource[] = [
   projectsResource,
   membersResource,
   labelsResource,
+  milestonesResource,
 ];
 
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
