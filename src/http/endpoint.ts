@@ -1,7 +1,15 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
 import type { Deps } from '../deps.js';
 import { assertScopes, type Caller, resolveCaller, type User } from './auth.js';
-import { forbidden, unauthorized } from './errors.js';
+import {
+  type ApiError,
+  forbidden,
+  movedPermanently,
+  movedProjectWrite,
+  notFound,
+  unauthorized,
+} from './errors.js';
+import { ProjectMoved } from './lookups.js';
 import { type Infer, isPlainObject, type Params, parseParams, type Shape } from './params.js';
 import { enforceRateLimit } from './rate_limit.js';
 
@@ -72,7 +80,12 @@ export function endpoint<S extends Shape>(app: FastifyInstance, deps: Deps, def:
       if (def.auth === 'admin' && !caller!.user.admin) throw forbidden();
       const params = parseParams(shape, raw);
       const ctx = { deps, caller, user: caller?.user ?? null, params, raw, request, reply };
-      const result = await (def.handler as (c: RouteContext<Infer<S>>) => unknown)(ctx);
+      let result: unknown;
+      try {
+        result = await (def.handler as (c: RouteContext<Infer<S>>) => unknown)(ctx);
+      } catch (err) {
+        throw err instanceof ProjectMoved ? projectMovedAnswer(deps, request, raw, err) : err;
+      }
       if (reply.sent) return reply;
       if (result === undefined) {
         if (reply.statusCode === 200) reply.code(204);
@@ -81,6 +94,18 @@ export function endpoint<S extends Shape>(app: FastifyInstance, deps: Deps, def:
       return sendJson(reply, result);
     },
   });
+}
+
+/**
+ * C27: the route's own project (`/projects/:id/...`) addressed by an old path answers 301 to the same
+ * URL with the project's id (query kept), and 405 for writes; any other moved lookup is not found.
+ */
+function projectMovedAnswer(deps: Deps, request: FastifyRequest, raw: Params, moved: ProjectMoved): ApiError {
+  const prefix = '/api/v4/projects/';
+  if (raw.id !== moved.idOrPath || !request.url.startsWith(prefix)) return notFound('Project');
+  if (request.method !== 'GET' && request.method !== 'HEAD') return movedProjectWrite();
+  const rest = request.url.slice(prefix.length).replace(/^[^/?]*/, String(moved.projectId));
+  return movedPermanently(`${deps.config.externalUrl}${prefix}${rest}`);
 }
 
 /** GitLab answers `application/json` exactly (C2). */

@@ -72,6 +72,14 @@ export const unprocessable = (message = '422 Unprocessable Entity') => new ApiEr
 /** `check_unmodified_since!`: the resource changed after the client's If-Unmodified-Since (C25). */
 export const preconditionFailed = () => new ApiError(412, { message: '412 Precondition Failed' });
 
+/** Grape's permanent redirect, as GitLab answers a project addressed by a path it moved away from (C27). */
+export const movedPermanently = (location: string) =>
+  new ApiError(301, {}, { location }, `This resource has been moved permanently to ${location}`);
+
+/** A write addressed to a moved project's old path: clients must re-address it (C27). */
+export const movedProjectWrite = () =>
+  new ApiError(405, { message: 'Non GET methods are not allowed for moved projects' });
+
 /** A route that exists for other methods (C23). */
 export const methodNotAllowed = () => new ApiError(405, { message: '405 Method Not Allowed' });
 

@@ -2,6 +2,7 @@ import type { Db } from '../db/connection.js';
 import { type GroupSubject, type Namespace, visibleByLevel } from '../permissions/groups.js';
 import { can } from '../permissions/index.js';
 import type { Project, ProjectSubject } from '../permissions/projects.js';
+import { readSettings } from '../resources/application_settings/settings.js';
 import { loadGroupAccess, loadProjectAccess } from '../resources/members/access.js';
 import { ensureUserNamespace } from '../resources/namespaces/service.js';
 import type { User } from './auth.js';
@@ -33,17 +34,31 @@ async function redirectedId(db: Db, type: 'Project' | 'Namespace', path: string)
   return row?.source_id ?? null;
 }
 
-async function projectRow(db: Db, idOrPath: string): Promise<Project | undefined> {
+/**
+ * A project addressed by a path it has moved away from, while the instance redirects moved
+ * projects (C27): endpoint() answers it with 301 and the project's id-based URL (405 for writes).
+ */
+export class ProjectMoved extends Error {
+  constructor(
+    readonly idOrPath: string,
+    readonly projectId: number,
+  ) {
+    super('project moved');
+  }
+}
+
+async function projectRow(db: Db, idOrPath: string): Promise<{ row?: Project; moved: boolean }> {
   const q = db.selectFrom('projects').selectAll().where('pending_delete', '=', false);
-  if (isId(idOrPath)) return q.where('id', '=', Number(idOrPath)).executeTakeFirst();
+  if (isId(idOrPath))
+    return { row: await q.where('id', '=', Number(idOrPath)).executeTakeFirst(), moved: false };
   const path = decode(idOrPath);
   const row = await q
     .where((eb) => eb(eb.fn('lower', ['path_with_namespace']), '=', path.toLowerCase()))
     .executeTakeFirst();
-  if (row) return row;
-  // gitlab-compat: GitLab's API follows redirects of renamed/transferred projects silently.
+  if (row) return { row, moved: false };
   const moved = await redirectedId(db, 'Project', path);
-  return moved === null ? undefined : q.where('id', '=', moved).executeTakeFirst();
+  if (moved === null) return { moved: false };
+  return { row: await q.where('id', '=', moved).executeTakeFirst(), moved: true };
 }
 
 /** The subject the permission model decides on, for projects already loaded. */
@@ -71,10 +86,13 @@ export async function projectSubjects(
 }
 
 export async function findProject(db: Db, user: User | null, idOrPath: string): Promise<ProjectSubject> {
-  const row = await projectRow(db, idOrPath);
+  const { row, moved } = await projectRow(db, idOrPath);
   if (!row) throw notFound('Project');
   const [subject] = await projectSubjects(db, user, [row]);
   if (!subject || !can(user, 'read_project', subject)) throw notFound('Project');
+  // Off: the old path keeps answering as the project itself (GitLab before 16.7).
+  if (moved && (await readSettings({ db })).api_redirect_moved_projects)
+    throw new ProjectMoved(idOrPath, row.id);
   return subject;
 }
 

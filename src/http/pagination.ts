@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import { type SelectQueryBuilder, sql } from 'kysely';
 import type { Database } from '../db/schema.js';
 import type { Deps } from '../deps.js';
+import { readSettings } from '../resources/application_settings/settings.js';
 import { type RouteContext, requestParams } from './endpoint.js';
 import { ApiError } from './errors.js';
 import { type Infer, p, parseParams, splitQuery } from './params.js';
@@ -60,15 +61,11 @@ function linkUrl(deps: Deps, request: FastifyRequest, replace: Record<string, st
 export async function paginate<O>(
   ctx: Ctx,
   query: AnySelect<O>,
-  opts: { maxOffset?: number; type?: string } = {},
+  opts: { keysetType?: string } = {},
 ): Promise<O[]> {
   const { page, perPage } = pageParams(ctx);
   const offset = (page - 1) * perPage;
-  if (opts.maxOffset !== undefined && offset > opts.maxOffset) {
-    throw new ApiError(405, {
-      error: `Offset pagination has a maximum allowed offset of ${opts.maxOffset} for requests that return objects of type ${opts.type ?? 'Object'}. Remaining records can be retrieved using keyset pagination.`,
-    });
-  }
+  if (opts.keysetType !== undefined && offset > 0) await checkOffsetLimit(ctx.deps, offset, opts.keysetType);
   const rows = await query
     .limit(perPage + 1)
     .offset(offset)
@@ -100,6 +97,18 @@ export async function paginate<O>(
     reply.header('x-total-pages', String(totalPages));
   }
   return rows;
+}
+
+/**
+ * C43: resources that also page by keyset (`type` names them as GitLab's message does) refuse offsets
+ * past the instance's offset_pagination_limit (0: no limit).
+ */
+async function checkOffsetLimit(deps: Deps, offset: number, type: string): Promise<void> {
+  const limit = (await readSettings(deps)).offset_pagination_limit;
+  if (limit <= 0 || offset <= limit) return;
+  throw new ApiError(405, {
+    error: `Offset pagination has a maximum allowed offset of ${limit} for requests that return objects of type ${type}. Remaining records can be retrieved using keyset pagination.`,
+  });
 }
 
 async function countUpTo<O>(deps: Deps, query: AnySelect<O>, limit: number): Promise<number> {

@@ -33,7 +33,7 @@ async function listGroups(ctx: RouteContext<unknown>, filters: GroupFilters, sta
       direction: 'asc',
       key: (g) => ({ value: g.name, id: g.id }),
     });
-  } else rows = await paginate(ctx, query);
+  } else rows = await paginate(ctx, query, { keysetType: 'Group' });
   const withStats = statistics && Boolean(user?.admin);
   // gitlab-compat: storage statistics are all zero until repositories report sizes.
   return rows.map((g) => toGroup(deps.config, g, withStats ? { statistics: emptyStatistics() } : {}));

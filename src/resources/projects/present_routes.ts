@@ -6,12 +6,6 @@ import { toBasicProjectDetails, toProject, toProjectWithAccess } from './entity.
 import { findProjects, type ProjectFilters } from './finder.js';
 import { projectViews } from './present.js';
 
-/**
- * gitlab-compat: the instance's max offset (application setting
- * keyset_pagination_max_offset) is not configurable yet; GitLab's default is 50,000 (C43).
- */
-export const MAX_OFFSET = 50_000;
-
 type Ctx = RouteContext<unknown>;
 
 /** One project as GET /projects/:id answers it: with the caller's permissions when signed in. */
@@ -42,7 +36,7 @@ export async function listProjects(ctx: Ctx, filters: ProjectFilters, simple: bo
       direction: filters.sort === 'asc' ? 'asc' : 'desc',
       key: (p) => ({ value: p.id, id: p.id }),
     });
-  } else rows = await paginate(ctx, query, { maxOffset: MAX_OFFSET, type: 'Project' });
+  } else rows = await paginate(ctx, query, { keysetType: 'Project' });
   const subjects = await projectSubjects(deps.db, user, rows);
   const views = await projectViews(deps.db, user, subjects);
   if (simple || !user) return views.map((v) => toBasicProjectDetails(deps.config, user, v));

@@ -417,7 +417,7 @@ describe('projects', () => {
     });
     assert.equal(moved.status, 200, moved.text);
     assert.equal((moved.body as Project).path_with_namespace, `${g.path}/life`);
-    // The old path still finds it.
+    // The old path still finds it (C27: fetch follows the 301, see moved.test.ts).
     const old = await s.request(`/projects/${encodeURIComponent(`${user.username}/life`)}`);
     assert.equal((old.body as Project).id, p.id);
 

@@ -31,8 +31,6 @@ import { createUser, deleteUser, isSoleGroupOwner, updateUser } from './service.
 import { userStateResource } from './state_routes.js';
 import { statusResource } from './status_routes.js';
 
-/** Offset pagination stops here for users; beyond it clients must switch to keyset (C43). */
-const MAX_OFFSET = 50_000;
 /**
  * Orders with a (column, id) index, so a keyset page costs the same wherever it starts (C44).
  * gitlab-compat: GitLab also pages created_at and updated_at by keyset; here those answer 405.
@@ -203,5 +201,5 @@ async function pageOfUsers(
   }
   const ordered =
     params.search && !custom ? sortBySearchRelevance(query, params.search) : sortUsers(query, orderBy, sort);
-  return paginate(ctx, ordered, { maxOffset: MAX_OFFSET, type: 'User' });
+  return paginate(ctx, ordered, { keysetType: 'User' });
 }
