@@ -29,6 +29,7 @@ import { milestonesResource } from './resources/milestones/routes.js';
 import { namespacesResource } from './resources/namespaces/routes.js';
 import { personalAccessTokensResource } from './resources/personal_access_tokens/routes.js';
 import { projectsResource } from './resources/projects/routes.js';
+import { protectedBranchesResource } from './resources/protected_branches/routes.js';
 import { sidekiqResource } from './resources/sidekiq/routes.js';
 import { usersResource } from './resources/users/routes.js';
 
@@ -45,6 +46,7 @@ const API_RESOURCES: readonly Resource[] = [
   groupsResource,
   namespacesResource,
   projectsResource,
+  protectedBranchesResource,
   membersResource,
   labelsResource,
   milestonesResource,

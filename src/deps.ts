@@ -2,6 +2,7 @@ import type { FastifyBaseLogger } from 'fastify';
 import type { Config } from './config.js';
 import type { Db, DialectName } from './db/connection.js';
 import type { JobQueue } from './events/jobs.js';
+import type { GitLayer } from './git/layer.js';
 
 export interface Clock {
   now(): Date;
@@ -17,6 +18,8 @@ export interface Deps {
   clock: Clock;
   jobs: JobQueue;
   log: FastifyBaseLogger;
+  /** Repository storage and the shared cat-file readers. */
+  git: GitLayer;
 }
 
 /** The current time as stored in the database: ISO 8601, UTC, milliseconds. */

@@ -6,6 +6,7 @@ import { type OpenDatabase, openDatabase } from './db/connection.js';
 import { migrateToLatest } from './db/migrate.js';
 import { type Deps, systemClock } from './deps.js';
 import { JobQueue } from './events/jobs.js';
+import { GitLayer } from './git/layer.js';
 import { registerJobs } from './jobs.js';
 import { type BootstrapResult, bootstrapInstance } from './resources/users/bootstrap.js';
 
@@ -43,7 +44,8 @@ export async function startServer(config: Config, opts: { listen?: boolean } = {
   }
   const clock = systemClock;
   const jobs = new JobQueue(database.db, () => clock.now());
-  const deps: Deps = { db: database.db, dialect: database.dialect, config, clock, jobs, log };
+  const git = new GitLayer({ dataDir: config.dataDir });
+  const deps: Deps = { db: database.db, dialect: database.dialect, config, clock, jobs, log, git };
   registerJobs(deps);
   const bootstrap = await bootstrapInstance(deps);
   const app = await buildApp(deps);
@@ -61,6 +63,7 @@ export async function startServer(config: Config, opts: { listen?: boolean } = {
     async close() {
       await app.close();
       await jobs.stop();
+      git.close();
       await database.close();
     },
   };

@@ -100,6 +100,41 @@ export async function paginate<O>(
 }
 
 /**
+ * Offset pagination of a list that is not a query (branches, tags, tree entries from git), with
+ * the same headers as `paginate`. `total` is the full count when the caller knows it, else the
+ * list is the whole collection.
+ */
+export function paginateList<T>(ctx: Ctx, items: readonly T[], total = items.length): T[] {
+  const { page, perPage } = pageParams(ctx);
+  const offset = (page - 1) * perPage;
+  const rows = items.slice(offset, offset + perPage);
+  const hasNext = offset + perPage < total;
+  const totalPages = Math.max(1, Math.ceil(total / perPage));
+  const { reply, request, deps } = ctx;
+  const links: string[] = [];
+  const link = (n: number, rel: string) =>
+    links.push(`<${linkUrl(deps, request, { page: String(n), per_page: String(perPage) })}>; rel="${rel}"`);
+  if (page > 1) link(page - 1, 'prev');
+  if (hasNext) link(page + 1, 'next');
+  link(1, 'first');
+  link(totalPages, 'last');
+  reply.header('link', links.join(', '));
+  reply.header('x-next-page', hasNext ? String(page + 1) : '');
+  reply.header('x-page', String(page));
+  reply.header('x-per-page', String(perPage));
+  reply.header('x-prev-page', page > 1 ? String(page - 1) : '');
+  reply.header('x-total', String(total));
+  reply.header('x-total-pages', String(totalPages));
+  return rows;
+}
+
+/** The page a request asks for, for lists that page at the source (git log): skip and limit. */
+export function pageWindow(ctx: Ctx): { page: number; perPage: number; offset: number } {
+  const { page, perPage } = pageParams(ctx);
+  return { page, perPage, offset: (page - 1) * perPage };
+}
+
+/**
  * C43: resources that also page by keyset (`type` names them as GitLab's message does) refuse offsets
  * past the instance's offset_pagination_limit (0: no limit).
  */

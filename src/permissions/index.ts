@@ -4,6 +4,7 @@ import { groupAbilities } from './groups.js';
 import { issueAbilities } from './issues.js';
 import { personalAccessTokenAbilities } from './personal_access_tokens.js';
 import { projectAbilities } from './projects.js';
+import { repositoryAbilities } from './repositories.js';
 import { userAbilities } from './users.js';
 
 /**
@@ -15,6 +16,7 @@ export const abilities = {
   ...userAbilities,
   ...groupAbilities,
   ...projectAbilities,
+  ...repositoryAbilities,
   ...issueAbilities,
   ...personalAccessTokenAbilities,
 };

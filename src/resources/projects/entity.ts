@@ -55,8 +55,7 @@ export function toBasicProjectDetails(config: Cfg, actor: User | null, v: Projec
   const readCode = can(actor, 'read_code', v.subject);
   return {
     ...toProjectIdentity(v),
-    // gitlab-compat: until the repository exists, the default branch is the configured one or "main".
-    ...(readCode ? { default_branch: project.default_branch ?? 'main' } : {}),
+    ...(readCode ? { default_branch: project.default_branch } : {}),
     tag_list: v.topics,
     topics: v.topics,
     ssh_url_to_repo: sshUrl(config, project.path_with_namespace),
@@ -94,8 +93,7 @@ export function toProject(config: Cfg, actor: User | null, v: ProjectView) {
       `${new URL(config.externalUrl).host}/${project.path_with_namespace}`.toLowerCase(),
     _links: links,
     packages_enabled: s.packages_enabled,
-    // gitlab-compat: repositories arrive with the git layer; until then every project is empty.
-    empty_repo: true,
+    empty_repo: Boolean(project.empty_repo),
     archived: Boolean(project.archived),
     visibility: visibilityName(project.visibility_level),
     ...(v.subject.namespace.type === 'User' && v.owner ? { owner: toUserBasic(config, v.owner) } : {}),

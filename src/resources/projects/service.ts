@@ -12,6 +12,11 @@ import {
 } from '../../permissions/groups.js';
 import type { Project } from '../../permissions/projects.js';
 import { addError, checkName, checkPath, type Errors, pathFromName } from '../namespaces/validation.js';
+import {
+  createProjectRepository,
+  forkProjectRepository,
+  removeProjectRepository,
+} from '../repositories/storage.js';
 import { featureChanges, readSettings, settingChanges } from './settings.js';
 
 type Executor = Kysely<Database>;
@@ -114,7 +119,7 @@ export async function createProject(
   await checkUnique(deps.db, errors, ns, name, path);
   if (Object.keys(errors).length > 0) throw validationFailed(errors);
   const now = nowIso(deps);
-  return deps.db.transaction().execute(async (trx) => {
+  const project = await deps.db.transaction().execute(async (trx) => {
     const project = await trx
       .insertInto('projects')
       .values({
@@ -154,6 +159,17 @@ export async function createProject(
         .execute();
     return project;
   });
+  // The repository comes after the record (it is named by the id); a failure removes both.
+  try {
+    if (extra.forked_from_project_id !== undefined) return project;
+    return await createProjectRepository(deps, project, creator, {
+      initializeWithReadme: attrs.initialize_with_readme === true,
+    });
+  } catch (err) {
+    await removeProjectRepository(deps, project.id);
+    await deleteProjectNow(deps, { projectId: project.id });
+    throw err;
+  }
 }
 
 /** PUT /projects/:id */
@@ -266,8 +282,9 @@ export async function forkProject(
     target.type === 'Group' ? target.visibility_level : VISIBILITY.public,
   );
   const sourceSettings = readSettings(source.settings);
+  let fork: Project;
   try {
-    return await createProject(
+    fork = await createProject(
       deps,
       user,
       target,
@@ -286,6 +303,13 @@ export async function forkProject(
     );
   } catch (err) {
     if (err instanceof ApiError && err.status === 400) throw apiMessage(409, err.body.message);
+    throw err;
+  }
+  try {
+    return await forkProjectRepository(deps, source, fork);
+  } catch (err) {
+    await removeProjectRepository(deps, fork.id);
+    await deleteProjectNow(deps, { projectId: fork.id });
     throw err;
   }
 }
@@ -374,8 +398,9 @@ export async function scheduleProjectDeletion(deps: Deps, project: Project, user
   await deps.jobs.enqueue('delete_project', { projectId: project.id, userId: user.id });
 }
 
-export async function deleteProjectNow(deps: Pick<Deps, 'db'>, payload: unknown): Promise<void> {
+export async function deleteProjectNow(deps: Pick<Deps, 'db' | 'git'>, payload: unknown): Promise<void> {
   const { projectId } = payload as { projectId: number };
+  await removeProjectRepository(deps, projectId);
   await deps.db.transaction().execute(async (trx) => {
     await trx
       .deleteFrom('members')
