@@ -4,8 +4,9 @@ import type { Db } from '../db/connection.js';
 import { preparedQuery } from '../db/prepared.js';
 import type { UsersTable } from '../db/schema.js';
 import type { Deps } from '../deps.js';
+import { readSettings } from '../resources/application_settings/settings.js';
 import { tokenDigest } from '../security/tokens.js';
-import { forbidden, insufficientScope, notFound, unauthorized } from './errors.js';
+import { forbidden, impersonationDisabled, insufficientScope, notFound, unauthorized } from './errors.js';
 import type { Params } from './params.js';
 
 export type User = Selectable<UsersTable>;
@@ -57,6 +58,7 @@ const tokenWithUser = preparedQuery(
         't.revoked as token_revoked',
         't.expires_at as token_expires_at',
         't.last_used_at as token_last_used_at',
+        't.impersonation as token_impersonation',
       ])
       .where('t.token_digest', '=', digest),
   ['sample-digest'],
@@ -83,8 +85,11 @@ export async function resolveCaller(
     token_revoked: _r,
     token_expires_at: _e,
     token_last_used_at,
+    token_impersonation,
     ...user
   } = row;
+  // Impersonation tokens (C16) stop working the moment the instance switches impersonation off.
+  if (token_impersonation && !(await readSettings(deps)).impersonation_enabled) throw impersonationDisabled();
   assertMayUseApi(user, deps.config.externalUrl);
   if (!token_last_used_at || now.getTime() - Date.parse(token_last_used_at) > LAST_USED_THROTTLE_MS) {
     await deps.db

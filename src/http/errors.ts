@@ -33,6 +33,20 @@ export const recordNotFound = () => new ApiError(404, { message: '404 Not found'
 /** `unauthorized!` (C18). */
 export const unauthorized = () => new ApiError(401, { message: '401 Unauthorized' });
 
+/** The API guard's OAuth 2.0 refusal of a token it cannot use (rack-oauth2's Bearer::Unauthorized). */
+export const invalidToken = (description: string) =>
+  new ApiError(
+    401,
+    { error: 'invalid_token', error_description: description },
+    {
+      'www-authenticate': `Bearer realm="", error="invalid_token", error_description="${description}"`,
+    },
+  );
+
+/** An impersonation token while the instance has impersonation switched off (C16). */
+export const impersonationDisabled = () =>
+  invalidToken('Token is an impersonation token but impersonation was disabled.');
+
 /** `forbidden!(reason)` (C22). */
 export const forbidden = (reason?: string) =>
   new ApiError(403, { message: reason ? `403 Forbidden - ${reason}` : '403 Forbidden' });

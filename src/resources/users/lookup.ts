@@ -1,7 +1,6 @@
-import type { FastifyRequest } from 'fastify';
 import type { Db } from '../../db/connection.js';
 import type { User } from '../../http/auth.js';
-import { notFound, preconditionFailed, routeNotFound } from '../../http/errors.js';
+import { notFound, routeNotFound } from '../../http/errors.js';
 import { findUserById, parseUserId } from './finder.js';
 
 /**
@@ -21,12 +20,5 @@ export function recordIdFromPath(raw: string): number | null {
   return parseUserId(raw);
 }
 
-/** destroy_conditionally!: a DELETE with If-Unmodified-Since older than the last change answers 412 (C25). */
-export function checkUnmodifiedSince(request: FastifyRequest, updatedAt: string): void {
-  const header = request.headers['if-unmodified-since'];
-  const value = Array.isArray(header) ? header[0] : header;
-  if (!value) return;
-  const since = Date.parse(value);
-  if (Number.isNaN(since)) return;
-  if (Date.parse(updatedAt) > since) throw preconditionFailed();
-}
+/** destroy_conditionally! (C25), shared by every resource. */
+export { checkUnmodifiedSince } from '../../http/conditional.js';
