@@ -22,6 +22,7 @@ import { nestPairs, type Params, parseNestedQuery } from './http/params.js';
 import { applicationSettingsResource } from './resources/application_settings/routes.js';
 import { groupsResource } from './resources/groups/routes.js';
 import { healthResource } from './resources/health/routes.js';
+import { issuesResource } from './resources/issues/routes.js';
 import { impersonationTokensResource } from './resources/impersonation_tokens/routes.js';
 import { labelsResource } from './resources/labels/routes.js';
 import { membersResource } from './resources/members/routes.js';
@@ -52,6 +53,7 @@ const API_RESOURCES: readonly Resource[] = [
   membersResource,
   labelsResource,
   milestonesResource,
+  issuesResource,
 ];
 
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;

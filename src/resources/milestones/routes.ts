@@ -99,8 +99,6 @@ export async function findOwnMilestone(deps: Deps, owner: MilestoneOwner, id: nu
 
 export function milestonesResource(app: FastifyInstance, deps: Deps): void {
   for (const kind of ['projects', 'groups'] as const) {
-    const doc = kind === 'projects' ? 'milestones.md' : 'group_milestones.md';
-
     // GET /projects/:id/milestones, GET /groups/:id/milestones — doc/api/milestones.md, group_milestones.md
     endpoint(app, deps, {
       method: 'GET',
@@ -120,7 +118,7 @@ export function milestonesResource(app: FastifyInstance, deps: Deps): void {
       },
     });
 
-    // GET /:kind/:id/milestones/:milestone_id — doc/api/${doc}
+    // GET /:kind/:id/milestones/:milestone_id — doc/api/milestones.md, group_milestones.md
     endpoint(app, deps, {
       method: 'GET',
       url: `/${kind}/:id/milestones/:milestone_id`,
@@ -133,7 +131,7 @@ export function milestonesResource(app: FastifyInstance, deps: Deps): void {
       },
     });
 
-    // POST /:kind/:id/milestones — doc/api/${doc}
+    // POST /:kind/:id/milestones — doc/api/milestones.md, group_milestones.md
     endpoint(app, deps, {
       method: 'POST',
       url: `/${kind}/:id/milestones`,
@@ -148,7 +146,7 @@ export function milestonesResource(app: FastifyInstance, deps: Deps): void {
       },
     });
 
-    // PUT /:kind/:id/milestones/:milestone_id — doc/api/${doc}
+    // PUT /:kind/:id/milestones/:milestone_id — doc/api/milestones.md, group_milestones.md
     endpoint(app, deps, {
       method: 'PUT',
       url: `/${kind}/:id/milestones/:milestone_id`,
@@ -163,7 +161,7 @@ export function milestonesResource(app: FastifyInstance, deps: Deps): void {
       },
     });
 
-    // DELETE /:kind/:id/milestones/:milestone_id — doc/api/${doc}
+    // DELETE /:kind/:id/milestones/:milestone_id — doc/api/milestones.md, group_milestones.md
     endpoint(app, deps, {
       method: 'DELETE',
       url: `/${kind}/:id/milestones/:milestone_id`,

@@ -1,0 +1,307 @@
+import { type Expression, type SelectQueryBuilder, type SqlBool, sql } from 'kysely';
+import type { Db } from '../../db/connection.js';
+import type { Database } from '../../db/schema.js';
+import { containsText, equalsIgnoringCase } from '../../db/text.js';
+import type { User } from '../../http/auth.js';
+import type { Issue } from '../../permissions/issues.js';
+import { issueVisibility } from './visibility.js';
+
+type IssueQuery = SelectQueryBuilder<Database, 'issues', Issue>;
+
+/** GitLab's IssuesFinder params, as the API passes them. */
+export interface IssueFilters {
+  project_id?: number;
+  /** Issues in every project below this group (subgroups included). */
+  group_id?: number;
+  state?: string;
+  labels?: string[];
+  milestone?: string;
+  scope?: string;
+  author_id?: number;
+  author_username?: string;
+  assignee_id?: string;
+  assignee_username?: string[];
+  iids?: number[];
+  search?: string;
+  in?: string;
+  created_after?: string;
+  created_before?: string;
+  updated_after?: string;
+  updated_before?: string;
+  confidential?: boolean;
+  issue_type?: string[];
+  my_reaction_emoji?: string;
+  due_date?: string;
+  not?: NotFilters;
+  order_by?: string;
+  sort?: string;
+}
+
+export interface NotFilters {
+  labels?: string[];
+  milestone?: string;
+  author_id?: number;
+  author_username?: string;
+  assignee_id?: string;
+  assignee_username?: string[];
+  iids?: number[];
+  my_reaction_emoji?: string;
+}
+
+const none = sql<SqlBool>`1 = 0`;
+const lower = (s: string) => s.toLowerCase();
+
+const labelLinks = (db: Db) =>
+  db
+    .selectFrom('label_links')
+    .innerJoin('labels', 'labels.id', 'label_links.label_id')
+    .where('label_links.target_type', '=', 'Issue');
+
+/** labels=a,b → every label; None → no label; Any → some label. */
+function labelCondition(db: Db, labels: string[]): Expression<SqlBool> {
+  const issueId = sql.ref('issues.id');
+  const linked = db.selectFrom('label_links').select('target_id').where('target_type', '=', 'Issue');
+  if (labels.length === 1 && lower(labels[0]!) === 'none') return sql<SqlBool>`${issueId} not in (${linked})`;
+  if (labels.length === 1 && lower(labels[0]!) === 'any') return sql<SqlBool>`${issueId} in (${linked})`;
+  const parts = labels.map(
+    (title) =>
+      sql<SqlBool>`${issueId} in (${labelLinks(db).select('label_links.target_id').where('labels.title', '=', title)})`,
+  );
+  return parts.length ? sql<SqlBool>`(${sql.join(parts, sql` and `)})` : sql<SqlBool>`1 = 1`;
+}
+
+function milestoneCondition(db: Db, milestone: string, today: string): Expression<SqlBool> {
+  const col = sql.ref('issues.milestone_id');
+  switch (lower(milestone)) {
+    case 'none':
+      return sql<SqlBool>`${col} is null`;
+    case 'any':
+      return sql<SqlBool>`${col} is not null`;
+    case 'upcoming': {
+      // The soonest active milestone due after today, per project (and group), as GitLab picks it.
+      const soonest = db
+        .selectFrom('milestones as m')
+        .select('m.id')
+        .where('m.state', '=', 'active')
+        .where('m.due_date', '>', today)
+        .where(({ not, exists, selectFrom }) =>
+          not(
+            exists(
+              selectFrom('milestones as o')
+                .select('o.id')
+                .where('o.state', '=', 'active')
+                .where('o.due_date', '>', today)
+                .whereRef('o.due_date', '<', 'm.due_date')
+                .where(
+                  sql<SqlBool>`coalesce(o.project_id, -1) = coalesce(m.project_id, -1) and coalesce(o.group_id, -1) = coalesce(m.group_id, -1)`,
+                ),
+            ),
+          ),
+        );
+      return sql<SqlBool>`${col} in (${soonest})`;
+    }
+    case 'started': {
+      const started = db
+        .selectFrom('milestones')
+        .select('id')
+        .where('state', '=', 'active')
+        .where('start_date', '<=', today);
+      return sql<SqlBool>`${col} in (${started})`;
+    }
+    default:
+      return sql<SqlBool>`${col} in (${db.selectFrom('milestones').select('id').where('title', '=', milestone)})`;
+  }
+}
+
+const userIdByName = (db: Db, username: string) =>
+  db.selectFrom('users').select('id').where(equalsIgnoringCase('username', username));
+
+function assigneeCondition(
+  db: Db,
+  assigneeId: string | undefined,
+  usernames: string[] | undefined,
+): Expression<SqlBool> {
+  const issueId = sql.ref('issues.id');
+  const assigned = db.selectFrom('issue_assignees').select('issue_id');
+  const parts: Expression<SqlBool>[] = [];
+  if (assigneeId !== undefined) {
+    if (lower(assigneeId) === 'none') parts.push(sql<SqlBool>`${issueId} not in (${assigned})`);
+    else if (lower(assigneeId) === 'any') parts.push(sql<SqlBool>`${issueId} in (${assigned})`);
+    else parts.push(sql<SqlBool>`${issueId} in (${assigned.where('user_id', '=', Number(assigneeId))})`);
+  }
+  for (const name of usernames ?? [])
+    parts.push(sql<SqlBool>`${issueId} in (${assigned.where('user_id', 'in', userIdByName(db, name))})`);
+  return parts.length ? sql<SqlBool>`(${sql.join(parts, sql` and `)})` : sql<SqlBool>`1 = 1`;
+}
+
+function reactionCondition(db: Db, viewer: User | null, name: string): Expression<SqlBool> {
+  if (!viewer) return none;
+  const awarded = db
+    .selectFrom('award_emoji')
+    .select('awardable_id')
+    .where('awardable_type', '=', 'Issue')
+    .where('user_id', '=', viewer.id);
+  const issueId = sql.ref('issues.id');
+  if (lower(name) === 'none') return sql<SqlBool>`${issueId} not in (${awarded})`;
+  if (lower(name) === 'any') return sql<SqlBool>`${issueId} in (${awarded})`;
+  return sql<SqlBool>`${issueId} in (${awarded.where('name', '=', name)})`;
+}
+
+/** The positive filters; `not[...]` reuses them negated. */
+function conditions(
+  db: Db,
+  viewer: User | null,
+  f: IssueFilters | NotFilters,
+  today: string,
+): Expression<SqlBool>[] {
+  const out: Expression<SqlBool>[] = [];
+  if (f.labels?.length) out.push(labelCondition(db, f.labels));
+  if (f.milestone !== undefined) out.push(milestoneCondition(db, f.milestone, today));
+  if (f.author_id !== undefined) out.push(sql<SqlBool>`${sql.ref('issues.author_id')} = ${f.author_id}`);
+  if (f.author_username !== undefined)
+    out.push(sql<SqlBool>`${sql.ref('issues.author_id')} in (${userIdByName(db, f.author_username)})`);
+  if (f.assignee_id !== undefined || f.assignee_username?.length)
+    out.push(assigneeCondition(db, f.assignee_id, f.assignee_username));
+  if (f.iids?.length) out.push(sql<SqlBool>`${sql.ref('issues.iid')} in (${sql.join(f.iids)})`);
+  if (f.my_reaction_emoji !== undefined) out.push(reactionCondition(db, viewer, f.my_reaction_emoji));
+  return out;
+}
+
+const scopeCondition = (
+  db: Db,
+  viewer: User | null,
+  scope: string | undefined,
+): Expression<SqlBool> | null => {
+  const s = scope?.replace(/-/g, '_');
+  if (!s || s === 'all') return null;
+  if (!viewer) return none;
+  if (s === 'created_by_me') return sql<SqlBool>`${sql.ref('issues.author_id')} = ${viewer.id}`;
+  return sql<SqlBool>`${sql.ref('issues.id')} in (${db.selectFrom('issue_assignees').select('issue_id').where('user_id', '=', viewer.id)})`;
+};
+
+function searchCondition(f: IssueFilters): Expression<SqlBool> | null {
+  if (!f.search) return null;
+  const fields = (f.in ?? 'title,description').split(',').map((s) => s.trim());
+  const ors = [];
+  if (fields.includes('title')) ors.push(containsText('issues.title', f.search));
+  if (fields.includes('description')) ors.push(containsText('issues.description', f.search));
+  return ors.length ? sql<SqlBool>`(${sql.join(ors, sql` or `)})` : none;
+}
+
+function dueDateCondition(f: IssueFilters, today: string): Expression<SqlBool> | null {
+  if (!f.due_date) return null;
+  const col = sql.ref('issues.due_date');
+  const plus = (days: number) =>
+    new Date(Date.parse(`${today}T00:00:00Z`) + days * 864e5).toISOString().slice(0, 10);
+  switch (f.due_date) {
+    case '0':
+    case 'none':
+      return sql<SqlBool>`${col} is null`;
+    case 'any':
+      return sql<SqlBool>`${col} is not null`;
+    case 'today':
+      return sql<SqlBool>`${col} = ${today}`;
+    case 'tomorrow':
+      return sql<SqlBool>`${col} = ${plus(1)}`;
+    case 'overdue':
+      return sql<SqlBool>`${col} < ${today}`;
+    case 'week':
+      return sql<SqlBool>`(${col} >= ${today} and ${col} <= ${plus(7)})`;
+    case 'month':
+      return sql<SqlBool>`(${col} >= ${today} and ${col} <= ${plus(30)})`;
+    case 'next_month_and_previous_two_weeks':
+      return sql<SqlBool>`(${col} >= ${plus(-14)} and ${col} <= ${plus(30)})`;
+    default:
+      return null;
+  }
+}
+
+/** Project ids in a group's whole subtree. */
+const groupProjects = (db: Db, groupId: number) =>
+  db
+    .selectFrom('projects')
+    .select('id')
+    .where('pending_delete', '=', false)
+    .where(
+      'namespace_id',
+      'in',
+      db.selectFrom('namespace_hierarchy').select('descendant_id').where('ancestor_id', '=', groupId),
+    );
+
+/** Every filter but the state and the order: lists, and statistics (which count by state) share it. */
+export function filteredIssues(db: Db, viewer: User | null, f: IssueFilters, today: string): IssueQuery {
+  const extra = [
+    ...conditions(db, viewer, f, today),
+    ...(f.not ? conditions(db, viewer, f.not, today).map((c) => sql<SqlBool>`not (${c})`) : []),
+    scopeCondition(db, viewer, f.scope),
+    searchCondition(f),
+    dueDateCondition(f, today),
+  ].filter((c): c is Expression<SqlBool> => c !== null);
+  return db
+    .selectFrom('issues')
+    .selectAll('issues')
+    .where(issueVisibility(db, viewer))
+    .$if(f.project_id !== undefined, (q) => q.where('issues.project_id', '=', f.project_id!))
+    .$if(f.group_id !== undefined, (q) => q.where('issues.project_id', 'in', groupProjects(db, f.group_id!)))
+    .$if(f.confidential !== undefined, (q) => q.where('issues.confidential', '=', f.confidential!))
+    .$if(f.created_after !== undefined, (q) => q.where('issues.created_at', '>=', f.created_after!))
+    .$if(f.created_before !== undefined, (q) => q.where('issues.created_at', '<=', f.created_before!))
+    .$if(f.updated_after !== undefined, (q) => q.where('issues.updated_at', '>=', f.updated_after!))
+    .$if(f.updated_before !== undefined, (q) => q.where('issues.updated_at', '<=', f.updated_before!))
+    .$if(Boolean(f.issue_type?.length), (q) => q.where('issues.issue_type', 'in', f.issue_type!))
+    .$if(extra.length > 0, (q) => q.where(sql<SqlBool>`${sql.join(extra, sql` and `)}`));
+}
+
+const labelPriority = sql`(select min(lp.priority) from label_links ll inner join label_priorities lp on lp.label_id = ll.label_id and lp.project_id = issues.project_id where ll.target_type = 'Issue' and ll.target_id = issues.id)`;
+const milestoneDue = sql`(select m.due_date from milestones m where m.id = issues.milestone_id)`;
+const nullsLast = (e: unknown) => sql`case when ${e} is null then 1 else 0 end`;
+
+/** order_by + sort; columns that may be empty sort their nulls last; ties by id. */
+function sorted(q: IssueQuery, orderBy = 'created_at', sort = 'desc'): IssueQuery {
+  const dir = sort === 'asc' ? 'asc' : 'desc';
+  const simple: Record<string, string> = {
+    created_at: 'issues.created_at',
+    updated_at: 'issues.updated_at',
+    title: 'issues.title',
+    popularity: 'issues.upvotes_count',
+  };
+  const nullable: Record<string, unknown> = {
+    due_date: sql.ref('issues.due_date'),
+    relative_position: sql.ref('issues.relative_position'),
+    weight: sql.ref('issues.weight'),
+    label_priority: labelPriority,
+    milestone_due: milestoneDue,
+  };
+  let out = q;
+  if (simple[orderBy]) out = out.orderBy(sql.ref(simple[orderBy]!), dir);
+  else if (orderBy === 'priority')
+    out = out
+      .orderBy(nullsLast(milestoneDue))
+      .orderBy(milestoneDue, dir)
+      .orderBy(nullsLast(labelPriority))
+      .orderBy(labelPriority, dir);
+  else if (nullable[orderBy])
+    out = out.orderBy(nullsLast(nullable[orderBy])).orderBy(nullable[orderBy] as never, dir);
+  return out.orderBy('issues.id', dir);
+}
+
+/** GitLab's IssuesFinder: visibility first, then the filters, then the order (ties by id). */
+export function findIssues(db: Db, viewer: User | null, f: IssueFilters, today: string): IssueQuery {
+  const q = filteredIssues(db, viewer, f, today).$if(f.state === 'opened' || f.state === 'closed', (x) =>
+    x.where('issues.state', '=', f.state!),
+  );
+  return sorted(q, f.order_by, f.sort);
+}
+
+/** issues_statistics: counts by state over the same filters. */
+export async function issueStatistics(db: Db, viewer: User | null, f: IssueFilters, today: string) {
+  const rows = await db
+    .selectFrom(filteredIssues(db, viewer, f, today).as('i'))
+    .select(['i.state', (eb) => eb.fn.countAll<number>().as('n')])
+    .groupBy('i.state')
+    .execute();
+  const count = (s: string) => Number(rows.find((r) => r.state === s)?.n ?? 0);
+  const opened = count('opened');
+  const closed = count('closed');
+  return { statistics: { counts: { all: opened + closed, closed, opened } } };
+}

@@ -1,0 +1,117 @@
+import { randomBytes } from 'node:crypto';
+import type { Db } from '../../db/connection.js';
+import { type Deps, nowIso } from '../../deps.js';
+import { validationFailed } from '../../http/errors.js';
+import type { Note } from '../../permissions/issues.js';
+
+/** What a note hangs on: noteable_type + noteable_id, so merge requests, snippets and commits reuse notes. */
+export interface Noteable {
+  type: 'Issue' | 'MergeRequest' | 'Snippet' | 'Commit';
+  id: number;
+  projectId: number | null;
+}
+
+export const newDiscussionId = () => randomBytes(20).toString('hex');
+
+export async function insertNote(
+  db: Db,
+  now: string,
+  noteable: Noteable,
+  attrs: {
+    body: string;
+    authorId: number;
+    system?: boolean;
+    internal?: boolean;
+    discussionId?: string;
+    type?: string | null;
+    createdAt?: string;
+  },
+): Promise<Note> {
+  return db
+    .insertInto('notes')
+    .values({
+      type: attrs.type ?? null,
+      note: attrs.body,
+      noteable_type: noteable.type,
+      noteable_id: noteable.id,
+      project_id: noteable.projectId,
+      author_id: attrs.authorId,
+      system: attrs.system ?? false,
+      internal: attrs.internal ?? false,
+      discussion_id: attrs.discussionId ?? newDiscussionId(),
+      created_at: attrs.createdAt ?? now,
+      updated_at: attrs.createdAt ?? now,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+/** System notes ("closed", "added ~1 label") are written in the same transaction as the change. */
+export async function systemNotes(
+  db: Db,
+  now: string,
+  noteable: Noteable,
+  authorId: number,
+  bodies: readonly string[],
+) {
+  for (const body of bodies) await insertNote(db, now, noteable, { body, authorId, system: true });
+}
+
+const MAX_NOTE = 1_000_000;
+
+function checkBody(body: string) {
+  if (body.trim() === '') throw validationFailed({ note: ["can't be blank"] });
+  if (body.length > MAX_NOTE)
+    throw validationFailed({ note: [`is too long (maximum is ${MAX_NOTE} characters)`] });
+}
+
+/** POST …/notes and …/discussions: a comment, or a reply in an existing discussion. */
+export async function createNote(
+  deps: Deps,
+  noteable: Noteable,
+  author: { id: number },
+  attrs: {
+    body: string;
+    internal?: boolean;
+    createdAt?: string;
+    discussionId?: string;
+    discussion?: boolean;
+  },
+): Promise<Note> {
+  checkBody(attrs.body);
+  const now = nowIso(deps);
+  return deps.db.transaction().execute(async (trx) => {
+    const note = await insertNote(trx, now, noteable, {
+      body: attrs.body,
+      authorId: author.id,
+      internal: attrs.internal,
+      discussionId: attrs.discussionId,
+      type: attrs.discussion || attrs.discussionId ? 'DiscussionNote' : null,
+      createdAt: attrs.createdAt,
+    });
+    if (noteable.type === 'Issue')
+      await trx.updateTable('issues').set({ updated_at: now }).where('id', '=', noteable.id).execute();
+    return note;
+  });
+}
+
+export async function updateNote(deps: Deps, note: Note, body: string): Promise<Note> {
+  checkBody(body);
+  return deps.db
+    .updateTable('notes')
+    .set({ note: body, updated_at: nowIso(deps) })
+    .where('id', '=', note.id)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+}
+
+export async function deleteNote(deps: Deps, note: Note): Promise<void> {
+  await deps.db.transaction().execute(async (trx) => {
+    await trx
+      .deleteFrom('award_emoji')
+      .where('awardable_type', '=', 'Note')
+      .where('awardable_id', '=', note.id)
+      .execute();
+    await trx.deleteFrom('notes').where('id', '=', note.id).execute();
+  });
+}
