@@ -29,6 +29,7 @@ import { membersResource } from './resources/members/routes.js';
 import { metadataResource } from './resources/metadata/routes.js';
 import { milestonesResource } from './resources/milestones/routes.js';
 import { namespacesResource } from './resources/namespaces/routes.js';
+import { notesResource } from './resources/notes/routes.js';
 import { personalAccessTokensResource } from './resources/personal_access_tokens/routes.js';
 import { projectsResource } from './resources/projects/routes.js';
 import { protectedBranchesResource } from './resources/protected_branches/routes.js';
@@ -54,6 +55,7 @@ const API_RESOURCES: readonly Resource[] = [
   labelsResource,
   milestonesResource,
   issuesResource,
+  notesResource,
 ];
 
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
