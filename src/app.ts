@@ -22,8 +22,8 @@ import { nestPairs, type Params, parseNestedQuery } from './http/params.js';
 import { applicationSettingsResource } from './resources/application_settings/routes.js';
 import { groupsResource } from './resources/groups/routes.js';
 import { healthResource } from './resources/health/routes.js';
-import { issuesResource } from './resources/issues/routes.js';
 import { impersonationTokensResource } from './resources/impersonation_tokens/routes.js';
+import { issuesResource } from './resources/issues/routes.js';
 import { labelsResource } from './resources/labels/routes.js';
 import { membersResource } from './resources/members/routes.js';
 import { metadataResource } from './resources/metadata/routes.js';
@@ -33,6 +33,7 @@ import { notesResource } from './resources/notes/routes.js';
 import { personalAccessTokensResource } from './resources/personal_access_tokens/routes.js';
 import { projectsResource } from './resources/projects/routes.js';
 import { protectedBranchesResource } from './resources/protected_branches/routes.js';
+import { resourceAccessTokensResource } from './resources/resource_access_tokens/routes.js';
 import { sidekiqResource } from './resources/sidekiq/routes.js';
 import { usersResource } from './resources/users/routes.js';
 
@@ -52,6 +53,7 @@ const API_RESOURCES: readonly Resource[] = [
   projectsResource,
   protectedBranchesResource,
   membersResource,
+  resourceAccessTokensResource,
   labelsResource,
   milestonesResource,
   issuesResource,

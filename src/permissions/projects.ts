@@ -1,7 +1,14 @@
 import type { Selectable } from 'kysely';
 import type { ProjectsTable } from '../db/schema.js';
 import type { User } from '../http/auth.js';
-import { ACCESS, isAdmin, type Namespace, visibleByLevel } from './groups.js';
+import {
+  ACCESS,
+  type GroupSubject,
+  groupAbilities,
+  isAdmin,
+  type Namespace,
+  visibleByLevel,
+} from './groups.js';
 
 export type Project = Selectable<ProjectsTable>;
 
@@ -58,4 +65,14 @@ export const projectAbilities = {
   rename_project: (actor: User | null, s: ProjectSubject) => atLeast(actor, s, ACCESS.OWNER),
   share_project: (actor: User | null, s: ProjectSubject) => atLeast(actor, s, ACCESS.MAINTAINER),
   read_statistics: (actor: User | null, s: ProjectSubject) => atLeast(actor, s, ACCESS.REPORTER),
+  /** Project (Maintainer+) and group (Owner) access tokens (C13): see, revoke. */
+  read_resource_access_tokens: canManageTokens,
+  destroy_resource_access_tokens: canManageTokens,
+  /** Create and rotate: the same, but a bot may not mint tokens for other bots. */
+  create_resource_access_tokens: (actor: User | null, s: ProjectSubject | GroupSubject) =>
+    canManageTokens(actor, s) && actor?.user_type !== 'project_bot',
 };
+
+function canManageTokens(actor: User | null, s: ProjectSubject | GroupSubject): boolean {
+  return 'project' in s ? atLeast(actor, s, ACCESS.MAINTAINER) : groupAbilities.admin_group(actor, s);
+}
