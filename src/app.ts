@@ -20,6 +20,8 @@ import {
 } from './http/errors.js';
 import { nestPairs, type Params, parseNestedQuery } from './http/params.js';
 import { applicationSettingsResource } from './resources/application_settings/routes.js';
+import { branchesResource } from './resources/branches/routes.js';
+import { gitHttpResource } from './resources/git_http/routes.js';
 import { groupsResource } from './resources/groups/routes.js';
 import { healthResource } from './resources/health/routes.js';
 import { impersonationTokensResource } from './resources/impersonation_tokens/routes.js';
@@ -35,6 +37,7 @@ import { projectsResource } from './resources/projects/routes.js';
 import { protectedBranchesResource } from './resources/protected_branches/routes.js';
 import { resourceAccessTokensResource } from './resources/resource_access_tokens/routes.js';
 import { sidekiqResource } from './resources/sidekiq/routes.js';
+import { tagsResource } from './resources/tags/routes.js';
 import { usersResource } from './resources/users/routes.js';
 
 /** A resource registers its endpoints on the /api/v4 scope. */
@@ -52,6 +55,8 @@ const API_RESOURCES: readonly Resource[] = [
   namespacesResource,
   projectsResource,
   protectedBranchesResource,
+  branchesResource,
+  tagsResource,
   membersResource,
   resourceAccessTokensResource,
   labelsResource,
@@ -140,6 +145,7 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
   });
 
   healthResource(app, deps);
+  gitHttpResource(app, deps);
   await app.register(
     async (api) => {
       for (const resource of API_RESOURCES) resource(api, deps);

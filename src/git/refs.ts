@@ -316,3 +316,49 @@ export async function isEmptyRepository(repo: string): Promise<boolean> {
   });
   return out.trim() === '';
 }
+
+/** Short names of the branches whose tips are reachable from `target` (GitLab's merged branches). */
+export async function mergedBranchNames(repo: string, target: string): Promise<Set<string>> {
+  if (!OID_PATTERN.test(target)) throw new InvalidRefNameError(target);
+  const out = await gitText(
+    ['for-each-ref', `--merged=${target}`, '--format=%(refname)', '--', 'refs/heads/'],
+    {
+      repo,
+    },
+  );
+  const names = new Set<string>();
+  for (const line of out.split('\n')) if (line.startsWith('refs/heads/')) names.add(line.slice(11));
+  return names;
+}
+
+export interface TagIdentity {
+  name: string;
+  email: string;
+  date?: Date;
+}
+
+/**
+ * Creates `refs/tags/<name>` at commit `target` (an annotated tag object when `message` is given),
+ * refusing an existing tag (compare-and-swap against "must not exist").
+ */
+export async function createTag(
+  repo: string,
+  name: string,
+  target: string,
+  message: string | null,
+  tagger: TagIdentity,
+): Promise<string> {
+  const ref = `refs/tags/${name}`;
+  assertValidRefName(ref);
+  if (!OID_PATTERN.test(target)) throw new InvalidRefNameError(target);
+  let oid = target;
+  if (message) {
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
+    if (/[<>\u0000-\u001f]/.test(tagger.name + tagger.email)) throw new InvalidRefNameError('tagger');
+    const date = Math.floor((tagger.date ?? new Date()).getTime() / 1000);
+    const body = `object ${target}\ntype commit\ntag ${name}\ntagger ${tagger.name} <${tagger.email}> ${date} +0000\n\n${message.replace(/\n*$/, '\n')}`;
+    oid = (await gitText(['mktag'], { repo, input: body })).trim();
+  }
+  await updateRef(repo, ref, oid, null);
+  return oid;
+}
