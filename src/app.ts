@@ -21,6 +21,7 @@ import {
 import { nestPairs, type Params, parseNestedQuery } from './http/params.js';
 import { applicationSettingsResource } from './resources/application_settings/routes.js';
 import { branchesResource } from './resources/branches/routes.js';
+import { filesResource } from './resources/files/routes.js';
 import { gitHttpResource } from './resources/git_http/routes.js';
 import { groupsResource } from './resources/groups/routes.js';
 import { healthResource } from './resources/health/routes.js';
@@ -57,6 +58,7 @@ const API_RESOURCES: readonly Resource[] = [
   protectedBranchesResource,
   branchesResource,
   tagsResource,
+  filesResource,
   membersResource,
   resourceAccessTokensResource,
   labelsResource,

@@ -1,0 +1,183 @@
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { after, before, describe, test } from 'node:test';
+import { createUser, unique } from '../../../test/factories.js';
+import { startTestServer, type TestServer } from '../../../test/server.js';
+import { addMember, createProject } from '../git_http/test_helpers.js';
+
+describe('repository files', () => {
+  let s: TestServer;
+  let project: { id: number; path_with_namespace: string };
+  const files = () => `/projects/${project.id}/repository/files`;
+  before(async () => {
+    s = await startTestServer();
+    project = await createProject(s, { name: unique('files'), initialize_with_readme: true });
+  });
+  after(() => s.close());
+
+  test('C52: create at an encoded path, GET with metadata, HEAD headers, raw', async () => {
+    const created = await s.request(`${files()}/src%2Fa.md`, {
+      method: 'POST',
+      body: { branch: 'main', content: 'hello\n', commit_message: 'Add a' },
+    });
+    assert.equal(created.status, 201, created.text);
+    assert.deepEqual(created.body, { file_path: 'src/a.md', branch: 'main' });
+
+    const got = await s.request(`${files()}/src%2Fa.md?ref=main`);
+    assert.equal(got.status, 200);
+    const f = got.body as Record<string, unknown>;
+    assert.deepEqual(Object.keys(f), [
+      'file_name',
+      'file_path',
+      'size',
+      'encoding',
+      'content_sha256',
+      'ref',
+      'blob_id',
+      'commit_id',
+      'last_commit_id',
+      'execute_filemode',
+      'content',
+    ]);
+    assert.equal(f.file_name, 'a.md');
+    assert.equal(f.size, 6);
+    assert.equal(Buffer.from(f.content as string, 'base64').toString(), 'hello\n');
+    assert.equal(f.content_sha256, createHash('sha256').update('hello\n').digest('hex'));
+    assert.equal(f.execute_filemode, false);
+    assert.equal(f.commit_id, f.last_commit_id);
+
+    const head = await s.request(`${files()}/src%2Fa.md?ref=main`, { method: 'HEAD' });
+    assert.equal(head.status, 200);
+    assert.equal(head.headers.get('x-gitlab-file-path'), 'src/a.md');
+    assert.equal(head.headers.get('x-gitlab-blob-id'), f.blob_id);
+    assert.equal(head.headers.get('x-gitlab-size'), '6');
+
+    const raw = await s.request(`${files()}/src%2Fa.md/raw?ref=main`);
+    assert.equal(raw.status, 200);
+    assert.equal(raw.text, 'hello\n');
+    assert.match(raw.headers.get('content-type') ?? '', /^text\/plain/);
+  });
+
+  test('update with last_commit_id (optimistic lock), base64 and execute_filemode, delete', async () => {
+    const path = `${files()}/${unique('f')}.sh`;
+    await s.request(path, { method: 'POST', body: { branch: 'main', content: 'a', commit_message: 'c' } });
+    const first = (await s.request(`${path}?ref=main`)).body as { last_commit_id: string };
+    const upd = await s.request(path, {
+      method: 'PUT',
+      body: {
+        branch: 'main',
+        content: Buffer.from('#!/bin/sh\n').toString('base64'),
+        encoding: 'base64',
+        execute_filemode: true,
+        commit_message: 'u',
+        last_commit_id: first.last_commit_id,
+      },
+    });
+    assert.equal(upd.status, 200, upd.text);
+    const now = (await s.request(`${path}?ref=main`)).body as { execute_filemode: boolean; content: string };
+    assert.equal(now.execute_filemode, true);
+    assert.equal(Buffer.from(now.content, 'base64').toString(), '#!/bin/sh\n');
+    const stale = await s.request(path, {
+      method: 'PUT',
+      body: { branch: 'main', content: 'x', commit_message: 'u2', last_commit_id: first.last_commit_id },
+    });
+    assert.equal(stale.status, 400);
+    assert.deepEqual(stale.body, {
+      message: 'You are attempting to update a file that has changed since you started editing it.',
+    });
+    const del = await s.request(path, { method: 'DELETE', body: { branch: 'main', commit_message: 'd' } });
+    assert.equal(del.status, 204);
+    const gone = await s.request(`${path}?ref=main`);
+    assert.deepEqual([gone.status, gone.body], [404, { message: '404 File Not Found' }]);
+  });
+
+  test("GitLab's errors: existing/missing files, bad ref, missing params, hostile paths and refs", async () => {
+    const dup = await s.request(`${files()}/README.md`, {
+      method: 'POST',
+      body: { branch: 'main', content: 'x', commit_message: 'c' },
+    });
+    assert.deepEqual([dup.status, dup.body], [400, { message: 'A file with this name already exists' }]);
+    const missing = await s.request(`${files()}/nope.md`, {
+      method: 'PUT',
+      body: { branch: 'main', content: 'x', commit_message: 'c' },
+    });
+    assert.deepEqual(
+      [missing.status, missing.body],
+      [400, { message: "A file with this name doesn't exist" }],
+    );
+    const noRef = await s.request(`${files()}/README.md`);
+    assert.deepEqual([noRef.status, noRef.body], [400, { error: 'ref is missing' }]);
+    const badRef = await s.request(`${files()}/README.md?ref=nope`);
+    assert.deepEqual([badRef.status, badRef.body], [404, { message: '404 Commit Not Found' }]);
+    const hostileRef = await s.request(`${files()}/README.md?ref=${encodeURIComponent('--output=/tmp/x')}`);
+    assert.equal(hostileRef.status, 404);
+    for (const p of ['..%2Fx', '.git%2Fconfig', 'a%2F..%2F..%2Fb']) {
+      const r = await s.request(`${files()}/${p}`, {
+        method: 'POST',
+        body: { branch: 'main', content: 'x', commit_message: 'c' },
+      });
+      assert.equal(r.status, 400, p);
+    }
+    const branchless = await s.request(`${files()}/x.md`, {
+      method: 'POST',
+      body: { branch: '-x', content: 'x', commit_message: 'c' },
+    });
+    assert.equal(branchless.status, 400);
+  });
+
+  test('protected branches: a developer is refused with 403, can commit to a new branch with start_branch', async () => {
+    const dev = await createUser(s);
+    await addMember(s, project.id, dev.id, 30);
+    const refused = await s.request(`${files()}/dev.md`, {
+      method: 'POST',
+      token: dev.token,
+      body: { branch: 'main', content: 'x', commit_message: 'c' },
+    });
+    assert.equal(refused.status, 403);
+    assert.deepEqual(refused.body, {
+      message: '403 Forbidden - You are not allowed to push into this branch',
+    });
+    const ok = await s.request(`${files()}/dev.md`, {
+      method: 'POST',
+      token: dev.token,
+      body: { branch: 'dev-branch', start_branch: 'main', content: 'x', commit_message: 'c' },
+    });
+    assert.equal(ok.status, 201, ok.text);
+  });
+
+  test('two writers commit to the same branch at once: one wins, the other gets an error, nothing lost', async () => {
+    const n = 6;
+    const results = await Promise.all(
+      Array.from({ length: n }, (_, i) =>
+        s.request(`${files()}/race-${i}.txt`, {
+          method: 'POST',
+          body: { branch: 'main', content: String(i), commit_message: `race ${i}` },
+        }),
+      ),
+    );
+    const won = results.filter((r) => r.status === 201).length;
+    assert.ok(won >= 1);
+    for (const r of results.filter((x) => x.status !== 201)) {
+      assert.equal(r.status, 400);
+      assert.deepEqual(r.body, {
+        message: 'Could not update refs/heads/main. Please refresh and try again.',
+      });
+    }
+    // Every accepted commit is on the branch.
+    for (const [i, r] of results.entries()) {
+      const f = await s.request(`${files()}/race-${i}.txt?ref=main`);
+      assert.equal(f.status, r.status === 201 ? 200 : 404);
+    }
+  });
+
+  test('gitbeaker: RepositoryFiles end to end', async () => {
+    const api = s.gitlab();
+    await api.RepositoryFiles.create(project.id, 'gb/file.txt', 'main', 'one', 'gb create');
+    const shown = await api.RepositoryFiles.show(project.id, 'gb/file.txt', 'main');
+    assert.equal(Buffer.from(shown.content, 'base64').toString(), 'one');
+    await api.RepositoryFiles.edit(project.id, 'gb/file.txt', 'main', 'two', 'gb edit');
+    const raw = await api.RepositoryFiles.showRaw(project.id, 'gb/file.txt', 'main');
+    assert.equal(String(raw), 'two');
+    await api.RepositoryFiles.remove(project.id, 'gb/file.txt', 'main', 'gb remove');
+  });
+});

@@ -1,0 +1,90 @@
+/** Repository files: one blob at a ref with its metadata, and the create/update/delete commits. */
+import { createHash } from 'node:crypto';
+import type { Deps } from '../../deps.js';
+import {
+  type Blob,
+  InvalidArgumentError,
+  listCommits,
+  normalizeFilePath,
+  readBlob,
+  readTree,
+  resolveCommit,
+} from '../../git/index.js';
+import { apiMessage, notFound } from '../../http/errors.js';
+import { isSafeRevision, type RepoContext } from '../repositories/context.js';
+
+export interface FileAtRef {
+  path: string;
+  ref: string;
+  commitId: string;
+  lastCommitId: string;
+  blob: Blob;
+  mode: string;
+}
+
+/** A path as given, checked: 400 for one git could misread (`..`, NUL), as GitLab refuses them. */
+export function filePath(raw: string): string {
+  try {
+    return normalizeFilePath(raw);
+  } catch (err) {
+    if (err instanceof InvalidArgumentError) throw apiMessage(400, 'file_path should be a valid file path');
+    throw err;
+  }
+}
+
+/** The last commit that touched `path` up to `commit` (Repository#last_commit_id_for_path). */
+export async function lastCommitFor(repo: string, commit: string, path: string): Promise<string | null> {
+  const [c] = await listCommits(repo, { ref: commit, path, limit: 1 });
+  return c?.id ?? null;
+}
+
+export async function readFileAt(
+  deps: Deps,
+  ctx: RepoContext,
+  rawPath: string,
+  ref: string,
+): Promise<FileAtRef> {
+  const path = filePath(rawPath);
+  const commitId = isSafeRevision(ref) ? await resolveCommit(ctx.repo, ref) : null;
+  if (!commitId) throw notFound('Commit');
+  const blob = await readBlob(deps.git.pool, ctx.repo, commitId, path);
+  if (!blob) throw notFound('File');
+  const slash = path.lastIndexOf('/');
+  const siblings = await readTree(
+    deps.git.pool,
+    ctx.repo,
+    commitId,
+    slash === -1 ? '' : path.slice(0, slash),
+  );
+  const mode = siblings?.find((e) => e.path === path)?.mode ?? '100644';
+  const lastCommitId = (await lastCommitFor(ctx.repo, commitId, path)) ?? commitId;
+  return { path, ref, commitId, lastCommitId, blob, mode };
+}
+
+/** The X-Gitlab-* headers of GET, HEAD and raw. */
+export function fileHeaders(f: FileAtRef): Record<string, string> {
+  return {
+    'x-gitlab-blob-id': f.blob.oid,
+    'x-gitlab-commit-id': f.commitId,
+    'x-gitlab-content-sha256': createHash('sha256').update(f.blob.content).digest('hex'),
+    'x-gitlab-encoding': 'base64',
+    'x-gitlab-file-name': f.path.slice(f.path.lastIndexOf('/') + 1),
+    'x-gitlab-file-path': f.path,
+    'x-gitlab-last-commit-id': f.lastCommitId,
+    'x-gitlab-ref': f.ref,
+    'x-gitlab-size': String(f.blob.size),
+    'x-gitlab-execute-filemode': String(f.mode === '100755'),
+  };
+}
+
+/** Files::UpdateService's optimistic lock: the file's last commit on the branch must be the one given. */
+export async function checkLastCommit(ctx: RepoContext, branch: string, path: string, lastCommitId?: string) {
+  if (!lastCommitId) return;
+  const head = await resolveCommit(ctx.repo, `refs/heads/${branch}`);
+  const last = head ? await lastCommitFor(ctx.repo, head, path) : null;
+  if (last !== lastCommitId)
+    throw apiMessage(
+      400,
+      'You are attempting to update a file that has changed since you started editing it.',
+    );
+}
