@@ -1,4 +1,5 @@
-import type { FastifyRequest } from 'fastify';
+import { createHash } from 'node:crypto';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { preconditionFailed } from './errors.js';
 
 /**
@@ -14,4 +15,37 @@ export function checkUnmodifiedSince(request: FastifyRequest, updatedAt: string)
   const since = Date.parse(value);
   if (Number.isNaN(since)) return;
   if (Date.parse(updatedAt) > since) throw preconditionFailed();
+}
+
+/** What GitLab's API answers beside an ETag (Rack::ETag's default for cacheable answers). */
+const CACHE_CONTROL = 'max-age=0, private, must-revalidate';
+
+/** Rack::ETag: a weak validator from the answer's bytes (SHA-256, first 32 hex digits). */
+export function weakEtag(body: string): string {
+  return `W/"${createHash('sha256').update(body).digest('hex').slice(0, 32)}"`;
+}
+
+/** Rack::ConditionalGet: If-None-Match names this ETag (in a list, or `*`). */
+function noneMatch(request: FastifyRequest, etag: string): boolean {
+  const header = request.headers['if-none-match'];
+  const value = Array.isArray(header) ? header.join(',') : header;
+  if (!value) return false;
+  return value
+    .split(',')
+    .map((v) => v.trim())
+    .some((v) => v === '*' || v === etag);
+}
+
+/**
+ * C26: a 200 answer to GET/HEAD carries a weak ETag of its body; when the client's If-None-Match
+ * already names it, the answer is 304 with no body. Returns true when the 304 was sent.
+ */
+export function answerConditionally(request: FastifyRequest, reply: FastifyReply, body: string): boolean {
+  if ((request.method !== 'GET' && request.method !== 'HEAD') || reply.statusCode !== 200) return false;
+  const etag = weakEtag(body);
+  reply.header('etag', etag);
+  if (!reply.hasHeader('cache-control')) reply.header('cache-control', CACHE_CONTROL);
+  if (!noneMatch(request, etag)) return false;
+  reply.code(304).send();
+  return true;
 }

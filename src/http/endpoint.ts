@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
 import type { Deps } from '../deps.js';
 import { assertScopes, type Caller, resolveCaller, type User } from './auth.js';
+import { answerConditionally } from './conditional.js';
 import {
   type ApiError,
   forbidden,
@@ -91,7 +92,9 @@ export function endpoint<S extends Shape>(app: FastifyInstance, deps: Deps, def:
         if (reply.statusCode === 200) reply.code(204);
         return reply.send();
       }
-      return sendJson(reply, result);
+      const body = JSON.stringify(result);
+      if (answerConditionally(request, reply, body)) return reply;
+      return reply.type('application/json').send(body);
     },
   });
 }

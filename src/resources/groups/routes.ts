@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../../deps.js';
+import { checkUnmodifiedSince } from '../../http/conditional.js';
 import { endpoint, type RouteContext } from '../../http/endpoint.js';
 import { ApiError } from '../../http/errors.js';
 import { findGroup, groupSubjects, projectSubjects } from '../../http/lookups.js';
@@ -146,9 +147,10 @@ export function groupsResource(app: FastifyInstance, deps: Deps): void {
     url: '/groups/:id',
     auth: 'user',
     params: { id: p.idOrPath().required() },
-    async handler({ user, params, reply }) {
+    async handler({ user, params, reply, request }) {
       const subject = await findGroup(deps.db, user, params.id);
       authorize(user, 'remove_group', subject);
+      checkUnmodifiedSince(request, subject.group.updated_at);
       await scheduleGroupDeletion(deps, subject.group, user);
       reply.code(202);
       return { message: '202 Accepted' };

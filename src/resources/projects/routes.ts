@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../../deps.js';
 import type { User } from '../../http/auth.js';
+import { checkUnmodifiedSince } from '../../http/conditional.js';
 import { endpoint } from '../../http/endpoint.js';
 import { ApiError, invalidParams, notFound, validationFailed } from '../../http/errors.js';
 import { findGroup, findNamespace, findProject, userNamespace } from '../../http/lookups.js';
@@ -137,9 +138,10 @@ export function projectsResource(app: FastifyInstance, deps: Deps): void {
     url: '/projects/:id',
     auth: 'user',
     params: { id: p.idOrPath().required() },
-    async handler({ user, params, reply }) {
+    async handler({ user, params, reply, request }) {
       const subject = await findProject(deps.db, user, params.id);
       authorize(user, 'remove_project', subject);
+      checkUnmodifiedSince(request, subject.project.updated_at);
       await scheduleProjectDeletion(deps, subject.project, user);
       reply.code(202);
       return { message: '202 Accepted' };

@@ -37,7 +37,8 @@ export function resourceAccessTokensResource(app: FastifyInstance, deps: Deps): 
     const base = `/${type}s/:id/access_tokens`;
     const tokenNotFound = () => notFound(`${type} Access Token`);
 
-    // GET /:type/:id/access_tokens — doc/api/project_access_tokens.md, doc/api/group_access_tokens.md
+    // GET /projects/:id/access_tokens — doc/api/project_access_tokens.md#list-all-project-access-tokens
+    // GET /groups/:id/access_tokens — doc/api/group_access_tokens.md#list-all-group-access-tokens
     endpoint(app, deps, {
       method: 'GET',
       url: base,
@@ -75,7 +76,8 @@ export function resourceAccessTokensResource(app: FastifyInstance, deps: Deps): 
       },
     });
 
-    // GET /:type/:id/access_tokens/:token_id
+    // GET /projects/:id/access_tokens/:token_id — doc/api/project_access_tokens.md#get-details-on-a-project-access-token
+    // GET /groups/:id/access_tokens/:token_id — doc/api/group_access_tokens.md#get-details-on-a-group-access-token
     endpoint(app, deps, {
       method: 'GET',
       url: `${base}/:token_id`,
@@ -91,7 +93,8 @@ export function resourceAccessTokensResource(app: FastifyInstance, deps: Deps): 
       },
     });
 
-    // POST /:type/:id/access_tokens
+    // POST /projects/:id/access_tokens — doc/api/project_access_tokens.md#create-a-project-access-token
+    // POST /groups/:id/access_tokens — doc/api/group_access_tokens.md#create-a-group-access-token
     endpoint(app, deps, {
       method: 'POST',
       url: base,
@@ -111,7 +114,8 @@ export function resourceAccessTokensResource(app: FastifyInstance, deps: Deps): 
       },
     });
 
-    // POST /:type/:id/access_tokens/:token_id/rotate
+    // POST /projects/:id/access_tokens/:token_id/rotate — doc/api/project_access_tokens.md#rotate-a-project-access-token
+    // POST /groups/:id/access_tokens/:token_id/rotate — doc/api/group_access_tokens.md#rotate-a-group-access-token
     endpoint(app, deps, {
       method: 'POST',
       url: `${base}/:token_id/rotate`,
@@ -130,7 +134,8 @@ export function resourceAccessTokensResource(app: FastifyInstance, deps: Deps): 
       },
     });
 
-    // DELETE /:type/:id/access_tokens/:token_id
+    // DELETE /projects/:id/access_tokens/:token_id — doc/api/project_access_tokens.md#revoke-a-project-access-token
+    // DELETE /groups/:id/access_tokens/:token_id — doc/api/group_access_tokens.md#revoke-a-group-access-token
     endpoint(app, deps, {
       method: 'DELETE',
       url: `${base}/:token_id`,
