@@ -21,6 +21,7 @@ import {
 import { nestPairs, type Params, parseNestedQuery } from './http/params.js';
 import { applicationSettingsResource } from './resources/application_settings/routes.js';
 import { branchesResource } from './resources/branches/routes.js';
+import { commitsResource } from './resources/commits/routes.js';
 import { filesResource } from './resources/files/routes.js';
 import { gitHttpResource } from './resources/git_http/routes.js';
 import { groupsResource } from './resources/groups/routes.js';
@@ -36,6 +37,7 @@ import { notesResource } from './resources/notes/routes.js';
 import { personalAccessTokensResource } from './resources/personal_access_tokens/routes.js';
 import { projectsResource } from './resources/projects/routes.js';
 import { protectedBranchesResource } from './resources/protected_branches/routes.js';
+import { repositoriesResource } from './resources/repositories/routes.js';
 import { resourceAccessTokensResource } from './resources/resource_access_tokens/routes.js';
 import { sidekiqResource } from './resources/sidekiq/routes.js';
 import { tagsResource } from './resources/tags/routes.js';
@@ -59,6 +61,8 @@ const API_RESOURCES: readonly Resource[] = [
   branchesResource,
   tagsResource,
   filesResource,
+  commitsResource,
+  repositoriesResource,
   membersResource,
   resourceAccessTokensResource,
   labelsResource,
