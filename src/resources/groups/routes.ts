@@ -15,6 +15,7 @@ import { emptyStatistics, toGroup, toGroupDetail } from './entity.js';
 import { findGroups, type GroupFilters } from './finder.js';
 import { CreateGroup, ListGroups, ListSubgroups, ShareGroup, UpdateGroup } from './params.js';
 import { createGroup, scheduleGroupDeletion, shareGroup, unshareGroup, updateGroup } from './service.js';
+import { transferGroup } from './transfer.js';
 
 /** GroupProjectsFinder::DEFAULT_PROJECTS_LIMIT */
 const GROUP_PROJECTS_LIMIT = 100;
@@ -154,6 +155,26 @@ export function groupsResource(app: FastifyInstance, deps: Deps): void {
       await scheduleGroupDeletion(deps, subject.group, user);
       reply.code(202);
       return { message: '202 Accepted' };
+    },
+  });
+
+  // POST /groups/:id/transfer — doc/api/groups.md#transfer-a-group
+  endpoint(app, deps, {
+    method: 'POST',
+    url: '/groups/:id/transfer',
+    auth: 'user',
+    params: { id: p.idOrPath().required(), group_id: p.integer() },
+    async handler({ user, params, reply }) {
+      const subject = await findGroup(deps.db, user, params.id);
+      authorize(user, 'admin_group', subject);
+      const parent =
+        params.group_id === undefined || params.group_id === null
+          ? null
+          : await findGroup(deps.db, user, String(params.group_id));
+      const group = await transferGroup(deps, user, subject, parent);
+      reply.code(201); // Grape's default for POST
+      const [moved] = await groupSubjects(deps.db, user, [group]);
+      return presentGroupDetail(deps, moved!, user);
     },
   });
 

@@ -145,9 +145,17 @@ export async function rewriteSubtreePaths(
       .where('id', '=', n.id)
       .execute();
   }
+  // Every namespace in the subtree keeps its old path as a redirect (the root's included).
   await trx
     .insertInto('redirect_routes')
-    .values({ source_type: 'Namespace', source_id: root.id, path: oldPath, created_at: now })
+    .values(
+      namespaces.map((n) => ({
+        source_type: 'Namespace',
+        source_id: n.id,
+        path: n.full_path,
+        created_at: now,
+      })),
+    )
     .execute();
   const projects = await trx
     .selectFrom('projects')
