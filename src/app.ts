@@ -118,11 +118,13 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
 
   await registerBodyParsers(app);
 
-  app.addHook('onRequest', async (request) => {
+  // Callback-style hooks: they run on every request, and an async hook costs a promise each time.
+  app.addHook('onRequest', (request, _reply, done) => {
     request.startedAt = process.hrtime.bigint();
+    done();
   });
   // C62: every answer names its request and how long it took.
-  app.addHook('onSend', async (request, reply, payload) => {
+  app.addHook('onSend', (request, reply, payload, done) => {
     reply.header('x-request-id', request.id);
     reply.header('x-runtime', (Number(process.hrtime.bigint() - request.startedAt) / 1e9).toFixed(6));
     // GitLab answers `application/json` without a charset parameter (C2).
@@ -131,7 +133,7 @@ export async function buildApp(deps: Deps): Promise<FastifyInstance> {
     // Draining after SIGTERM: a request still in flight is answered, then its keep-alive
     // connection is closed, so the process exits at once instead of after the keep-alive timeout.
     if (!app.server.listening) reply.header('connection', 'close');
-    return payload;
+    done(null, payload);
   });
 
   app.setErrorHandler((error: FastifyError | ApiError, request, reply) => {
