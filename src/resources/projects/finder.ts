@@ -135,7 +135,8 @@ const ORDER_COLUMNS: Record<string, string> = {
   id: 'projects.id',
   name: 'projects.name',
   path: 'projects.path',
-  created_at: 'projects.created_at',
+  // GitLab orders created_at by id (order_options_with_tie_breaker): the same order, served by the primary key.
+  created_at: 'projects.id',
   updated_at: 'projects.updated_at',
   last_activity_at: 'projects.last_activity_at',
   star_count: 'projects.star_count',
@@ -144,7 +145,7 @@ const ORDER_COLUMNS: Record<string, string> = {
 
 const sorted = (orderBy: string | undefined, sort: string | undefined) => (q: ProjectQuery) => {
   const dir = sort === 'asc' ? 'asc' : 'desc';
-  const col = ORDER_COLUMNS[orderBy ?? 'created_at'] ?? 'projects.created_at';
+  const col = ORDER_COLUMNS[orderBy ?? 'created_at'] ?? 'projects.id';
   const ordered = q.orderBy(sql.ref(col), dir);
   return col === 'projects.id' ? ordered : ordered.orderBy('projects.id', dir);
 };
