@@ -37,6 +37,7 @@ import { notesResource } from './resources/notes/routes.js';
 import { personalAccessTokensResource } from './resources/personal_access_tokens/routes.js';
 import { projectsResource } from './resources/projects/routes.js';
 import { protectedBranchesResource } from './resources/protected_branches/routes.js';
+import { protectedTagsResource } from './resources/protected_tags/routes.js';
 import { repositoriesResource } from './resources/repositories/routes.js';
 import { resourceAccessTokensResource } from './resources/resource_access_tokens/routes.js';
 import { sidekiqResource } from './resources/sidekiq/routes.js';
@@ -58,6 +59,7 @@ const API_RESOURCES: readonly Resource[] = [
   namespacesResource,
   projectsResource,
   protectedBranchesResource,
+  protectedTagsResource,
   branchesResource,
   tagsResource,
   filesResource,
