@@ -115,7 +115,9 @@ describe('protected tags API', () => {
       all.map((x) => x.name),
       ['gb-*'],
     );
-    const one = await api.ProtectedTags.show(p.id, 'gb-*');
+    const one = (await api.ProtectedTags.show(p.id, 'gb-*')) as unknown as {
+      create_access_levels: Array<{ access_level_description: string }>;
+    };
     assert.equal(one.create_access_levels[0]!.access_level_description, 'No one');
     await api.ProtectedTags.remove(p.id, 'gb-*');
     await assert.rejects(() => api.ProtectedTags.show(p.id, 'gb-*'));
