@@ -3,6 +3,7 @@
  * (see `repoPath`) and knows nothing of HTTP, users or permissions.
  */
 export * from './archive.js';
+export * from './blame.js';
 export * from './catfile.js';
 export { runGit, userArg, userPath } from './command.js';
 export * from './commit.js';
@@ -12,6 +13,7 @@ export * from './layer.js';
 export * from './log.js';
 export * from './merge.js';
 export * from './objects.js';
+export * from './pick.js';
 export * from './read.js';
 export * from './refs.js';
 export * from './smart-http.js';

@@ -180,4 +180,66 @@ describe('repository files', () => {
     assert.equal(String(raw), 'two');
     await api.RepositoryFiles.remove(project.id, 'gb/file.txt', 'main', 'gb remove');
   });
+
+  test('blame: groups of lines with their commit, range[start]/range[end], errors (C52)', async () => {
+    const put = (content: string, action: 'POST' | 'PUT', msg: string) =>
+      s.request(`${files()}/blame%2Fb.txt`, {
+        method: action,
+        body: { branch: 'main', content, commit_message: msg },
+      });
+    assert.equal((await put('one\ntwo\nthree\n', 'POST', 'Blame one')).status, 201);
+    assert.equal((await put('one\nTWO\nthree\nfour\n', 'PUT', 'Blame two')).status, 200);
+    const res = await s.request(`${files()}/blame%2Fb.txt/blame?ref=main`);
+    assert.equal(res.status, 200, res.text);
+    assert.ok(res.headers.get('x-gitlab-blob-id'));
+    const groups = res.body as Array<{ commit: Record<string, unknown>; lines: string[] }>;
+    assert.deepEqual(
+      groups.map((g) => [g.commit.title, g.lines]),
+      [
+        ['Blame one', ['one']],
+        ['Blame two', ['TWO']],
+        ['Blame one', ['three']],
+        ['Blame two', ['four']],
+      ],
+    );
+    assert.deepEqual(Object.keys(groups[0]!), ['commit', 'lines']);
+    assert.deepEqual(Object.keys(groups[0]!.commit).slice(0, 6), [
+      'id',
+      'short_id',
+      'created_at',
+      'parent_ids',
+      'title',
+      'message',
+    ]);
+    assert.match(String(groups[0]!.commit.web_url), /\/-\/commit\/[0-9a-f]{40}$/);
+
+    const ranged = await s.request(`${files()}/blame%2Fb.txt/blame?ref=main&range[start]=2&range[end]=3`);
+    assert.equal(ranged.status, 200, ranged.text);
+    assert.deepEqual(
+      (ranged.body as Array<{ lines: string[] }>).map((g) => g.lines),
+      [['TWO'], ['three']],
+    );
+    const past = await s.request(`${files()}/blame%2Fb.txt/blame?ref=main&range[start]=4&range[end]=99`);
+    assert.deepEqual(
+      (past.body as Array<{ lines: string[] }>).map((g) => g.lines),
+      [['four']],
+    );
+    const reversed = await s.request(`${files()}/blame%2Fb.txt/blame?ref=main&range[start]=3&range[end]=2`);
+    assert.equal(reversed.status, 400);
+    assert.deepEqual(reversed.body, { message: 'range[start] must be less than or equal to range[end]' });
+    const half = await s.request(`${files()}/blame%2Fb.txt/blame?ref=main&range[start]=1`);
+    assert.equal(half.status, 400);
+    assert.deepEqual(half.body, { error: 'range[end] is missing' });
+    const noRef = await s.request(`${files()}/blame%2Fb.txt/blame`);
+    assert.deepEqual([noRef.status, noRef.body], [400, { error: 'ref is missing' }]);
+    const missing = await s.request(`${files()}/nope.txt/blame?ref=main`);
+    assert.deepEqual([missing.status, missing.body], [404, { message: '404 File Not Found' }]);
+    const head = await s.request(`${files()}/blame%2Fb.txt/blame?ref=main`, { method: 'HEAD' });
+    assert.equal(head.status, 200);
+    assert.equal(head.headers.get('x-gitlab-file-path'), 'blame/b.txt');
+
+    const api = s.gitlab();
+    const viaGitbeaker = await api.RepositoryFiles.allFileBlames(project.id, 'blame/b.txt', 'main');
+    assert.equal(viaGitbeaker.length, 4);
+  });
 });

@@ -2,10 +2,11 @@ import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../../deps.js';
 import { endpoint } from '../../http/endpoint.js';
 import { p } from '../../http/params.js';
+import { toCommit } from '../commits/entity.js';
 import { commitToBranch } from '../commits/service.js';
 import { readableRepository, writableRepository } from '../repositories/context.js';
 import { toRepositoryFile } from './entity.js';
-import { checkLastCommit, fileHeaders, filePath, readFileAt } from './service.js';
+import { blameFile, blameRange, checkLastCommit, fileHeaders, filePath, readFileAt } from './service.js';
 
 const WriteFile = {
   id: p.idOrPath().required(),
@@ -62,6 +63,32 @@ export function filesResource(app: FastifyInstance, deps: Deps): void {
       return reply
         .type(binary ? 'application/octet-stream' : 'text/plain; charset=utf-8')
         .send(file.blob.content);
+    },
+  });
+
+  // GET|HEAD /projects/:id/repository/files/:file_path/blame — doc/api/repository_files.md#get-file-blame-from-repository
+  endpoint(app, deps, {
+    method: ['GET', 'HEAD'],
+    url: '/projects/:id/repository/files/:file_path/blame',
+    auth: 'public',
+    params: {
+      id: p.idOrPath().required(),
+      file_path: p.string().required(),
+      ref: p.string().required(),
+      range: p.hash(),
+    },
+    async handler({ user, params, reply, request }) {
+      const range = blameRange(params.range);
+      const ctx = await readableRepository(deps, user, params.id);
+      const file = await readFileAt(deps, ctx, params.file_path, params.ref);
+      reply.headers(fileHeaders(file));
+      if (request.method === 'HEAD') return reply.code(200).send();
+      const path = ctx.subject.project.path_with_namespace;
+      // lib/api/entities/blame_range.rb
+      return (await blameFile(deps, ctx, file, range)).map((g) => ({
+        commit: toCommit(deps.config, path, g.commit),
+        lines: g.lines,
+      }));
     },
   });
 

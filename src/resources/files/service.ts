@@ -3,14 +3,17 @@ import { createHash } from 'node:crypto';
 import type { Deps } from '../../deps.js';
 import {
   type Blob,
+  blame,
+  type Commit,
   InvalidArgumentError,
   listCommits,
   normalizeFilePath,
   readBlob,
+  readCommits,
   readTree,
   resolveCommit,
 } from '../../git/index.js';
-import { apiMessage, notFound } from '../../http/errors.js';
+import { apiMessage, invalidParams, notFound } from '../../http/errors.js';
 import { isSafeRevision, type RepoContext } from '../repositories/context.js';
 
 export interface FileAtRef {
@@ -87,4 +90,51 @@ export async function checkLastCommit(ctx: RepoContext, branch: string, path: st
       400,
       'You are attempting to update a file that has changed since you started editing it.',
     );
+}
+
+/** `range[start]` and `range[end]` as Grape checks them (both required, positive integers, start ≤ end). */
+export function blameRange(
+  range: Record<string, unknown> | undefined,
+): { start: number; end: number } | undefined {
+  if (range === undefined) return undefined;
+  const problems: string[] = [];
+  const read = (key: 'start' | 'end') => {
+    const raw = range[key];
+    if (raw === undefined || raw === null || raw === '') {
+      problems.push(`range[${key}] is missing`);
+      return 0;
+    }
+    const n = Number(raw);
+    if (!Number.isInteger(n)) problems.push(`range[${key}] is invalid`);
+    else if (n <= 0) problems.push(`range[${key}] does not have a valid value`);
+    return n;
+  };
+  const start = read('start');
+  const end = read('end');
+  if (problems.length > 0) throw invalidParams(problems);
+  if (start > end) throw apiMessage(400, 'range[start] must be less than or equal to range[end]');
+  return { start, end };
+}
+
+/** Blame groups of a file at a ref with their commits batch-loaded (Gitlab::Blame#groups). */
+export async function blameFile(
+  deps: Deps,
+  ctx: RepoContext,
+  file: FileAtRef,
+  range?: { start: number; end: number },
+): Promise<Array<{ commit: Commit; lines: string[] }>> {
+  const total =
+    file.blob.content.length === 0
+      ? 0
+      : file.blob.content.toString('utf8').replace(/\n$/, '').split('\n').length;
+  // gitlab-compat: a range past the end of the file is cut to the file (git refuses it outright).
+  const r = range ? { start: range.start, end: Math.min(range.end, total) } : undefined;
+  if (r && r.start > r.end) return [];
+  const groups = await blame(ctx.repo, file.commitId, file.path, r);
+  const oids = [...new Set(groups.map((g) => g.commit))];
+  const commits = new Map<string, Commit>();
+  (await readCommits(deps.git.pool, ctx.repo, oids)).forEach((c, i) => {
+    if (c) commits.set(oids[i]!, c);
+  });
+  return groups.map((g) => ({ commit: commits.get(g.commit)!, lines: g.lines }));
 }
