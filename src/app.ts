@@ -20,6 +20,7 @@ import {
 } from './http/errors.js';
 import { nestPairs, type Params, parseNestedQuery } from './http/params.js';
 import { applicationSettingsResource } from './resources/application_settings/routes.js';
+import { awardEmojiResource } from './resources/award_emoji/routes.js';
 import { branchesResource } from './resources/branches/routes.js';
 import { commitsResource } from './resources/commits/routes.js';
 import { filesResource } from './resources/files/routes.js';
@@ -30,6 +31,7 @@ import { impersonationTokensResource } from './resources/impersonation_tokens/ro
 import { issuesResource } from './resources/issues/routes.js';
 import { labelsResource } from './resources/labels/routes.js';
 import { membersResource } from './resources/members/routes.js';
+import { mergeRequestsResource } from './resources/merge_requests/routes.js';
 import { metadataResource } from './resources/metadata/routes.js';
 import { milestonesResource } from './resources/milestones/routes.js';
 import { namespacesResource } from './resources/namespaces/routes.js';
@@ -71,6 +73,8 @@ const API_RESOURCES: readonly Resource[] = [
   milestonesResource,
   issuesResource,
   notesResource,
+  awardEmojiResource,
+  mergeRequestsResource,
 ];
 
 const METHODS = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;

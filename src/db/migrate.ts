@@ -7,6 +7,7 @@ import * as m0004 from './migrations/0004_rate_limits.js';
 import * as m0005 from './migrations/0005_users_updated_at_index.js';
 import * as m0006 from './migrations/0006_issues.js';
 import * as m0007 from './migrations/0007_repositories.js';
+import * as m0008 from './migrations/0008_merge_requests.js';
 
 /** Every migration, in order. Append only; never edit one that has shipped. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -17,6 +18,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0005_users_updated_at_index': m0005,
   '0006_issues': m0006,
   '0007_repositories': m0007,
+  '0008_merge_requests': m0008,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

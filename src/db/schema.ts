@@ -423,6 +423,43 @@ export interface ProtectedRefAccessLevelsTable {
   created_at: Timestamp;
 }
 
+export interface MergeRequestsTable {
+  id: Generated<number>;
+  iid: number;
+  project_id: number;
+  source_project_id: number;
+  source_branch: string;
+  target_branch: string;
+  author_id: number | null;
+  title: string;
+  description: string | null;
+  /** 'opened' | 'closed' | 'merged' | 'locked' */
+  state: ColumnType<string, string | undefined, string>;
+  milestone_id: number | null;
+  squash: Bool;
+  force_remove_source_branch: SqlBool | null;
+  discussion_locked: SqlBool | null;
+  merge_commit_sha: string | null;
+  squash_commit_sha: string | null;
+  merged_commit_sha: string | null;
+  diff_base_sha: string | null;
+  diff_head_sha: string | null;
+  diff_start_sha: string | null;
+  merge_user_id: number | null;
+  merged_at: Timestamp | null;
+  closed_by_id: number | null;
+  closed_at: Timestamp | null;
+  time_estimate: ColumnType<number, number | undefined, number>;
+  total_time_spent: ColumnType<number, number | undefined, number>;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface MergeRequestUsersTable {
+  merge_request_id: number;
+  user_id: number;
+}
+
 export interface Database {
   users: UsersTable;
   personal_access_tokens: PersonalAccessTokensTable;
@@ -454,4 +491,7 @@ export interface Database {
   notes: NotesTable;
   award_emoji: AwardEmojiTable;
   subscriptions: SubscriptionsTable;
+  merge_requests: MergeRequestsTable;
+  merge_request_assignees: MergeRequestUsersTable;
+  merge_request_reviewers: MergeRequestUsersTable;
 }

@@ -198,3 +198,22 @@ export async function compare(repo: string, fromRev: string, toRev: string, opts
   };
   return result;
 }
+
+/** The plain `git diff` text between two commits (GitLab's raw_diffs). */
+export async function rawDiff(repo: string, from: string, to: string): Promise<string> {
+  return gitText(
+    [
+      'diff',
+      '--no-color',
+      '--no-ext-diff',
+      '--no-textconv',
+      '--full-index',
+      '-M',
+      checkOid(from),
+      checkOid(to),
+    ],
+    {
+      repo,
+    },
+  );
+}

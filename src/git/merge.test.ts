@@ -6,9 +6,10 @@ import { after, before, describe, test } from 'node:test';
 import zlib from 'node:zlib';
 import { archive } from './archive.js';
 import { commitFiles } from './commit.js';
+import { rawDiff } from './diff.js';
 import { InvalidArgumentError, RefConflictError } from './errors.js';
 import { GitLayer } from './layer.js';
-import { mergeBranch, mergeTrees } from './merge.js';
+import { mergeBranch, mergeTrees, squashCommits } from './merge.js';
 import { readBlob, readCommit } from './read.js';
 import { resolveCommit } from './refs.js';
 import { createRepository, repositoryExists } from './storage.js';
@@ -37,6 +38,21 @@ describe('merges, archives and the git layer object', () => {
       author: AUTHOR,
       actions: [{ action: 'create', file_path: file, content }],
     });
+
+  test('squashCommits: one commit with the head tree on the base, no ref moved', async () => {
+    const base = await resolveCommit(repo, 'main');
+    assert.ok(base);
+    await commit('sq', 'sq1.txt', '1\n', 'main');
+    const head = await commit('sq', 'sq2.txt', '2\n');
+    const oid = await squashCommits(repo, { base, head: head.oid, message: 'Squashed\n', author: AUTHOR });
+    const c = await readCommit(git.pool, repo, oid);
+    assert.deepEqual(c?.parent_ids, [base]);
+    assert.equal(c?.message.trim(), 'Squashed');
+    const h = await readCommit(git.pool, repo, head.oid);
+    assert.equal(c?.tree_id, h?.tree_id);
+    assert.equal(await resolveCommit(repo, 'sq'), head.oid);
+    assert.match(await rawDiff(repo, base, oid), /^diff --git a\/sq1.txt b\/sq1.txt\nnew file mode 100644/);
+  });
 
   test('fast-forward merge moves the target; a merge commit has both parents', async () => {
     const a = await commit('ff', 'ff.txt', 'ff\n', 'main');

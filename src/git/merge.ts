@@ -92,3 +92,32 @@ export async function mergeBranch(repo: string, p: MergeParams): Promise<MergeOu
   await updateRef(repo, ref, oid, expected);
   return { status: 'merged', oid, fastForward: false };
 }
+
+function identityEnv(author: CommitIdentity): Record<string, string> {
+  const date = author.date ? `@${Math.floor(author.date.getTime() / 1000)} +0000` : undefined;
+  return {
+    GIT_AUTHOR_NAME: author.name,
+    GIT_AUTHOR_EMAIL: author.email,
+    GIT_COMMITTER_NAME: author.name,
+    GIT_COMMITTER_EMAIL: author.email,
+    ...(date ? { GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date } : {}),
+  };
+}
+
+/**
+ * One commit with `head`'s tree on top of `base` (GitLab's squash: the diff base..head as a
+ * single commit). Writes no ref; the caller merges or fast-forwards it.
+ */
+export async function squashCommits(
+  repo: string,
+  p: { base: string; head: string; message: string; author: CommitIdentity },
+): Promise<string> {
+  const tree = (await gitText(['rev-parse', `${checkOid(p.head)}^{tree}`], { repo })).trim();
+  return (
+    await gitText(['commit-tree', tree, '-p', checkOid(p.base)], {
+      repo,
+      env: identityEnv(p.author),
+      input: p.message,
+    })
+  ).trim();
+}

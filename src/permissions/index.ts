@@ -2,6 +2,7 @@ import type { User } from '../http/auth.js';
 import { forbidden } from '../http/errors.js';
 import { groupAbilities } from './groups.js';
 import { issueAbilities } from './issues.js';
+import { mergeRequestAbilities } from './merge_requests.js';
 import { personalAccessTokenAbilities } from './personal_access_tokens.js';
 import { projectAbilities } from './projects.js';
 import { repositoryAbilities } from './repositories.js';
@@ -18,6 +19,7 @@ export const abilities = {
   ...projectAbilities,
   ...repositoryAbilities,
   ...issueAbilities,
+  ...mergeRequestAbilities,
   ...personalAccessTokenAbilities,
 };
 

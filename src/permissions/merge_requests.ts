@@ -1,0 +1,43 @@
+import type { Selectable } from 'kysely';
+import type { MergeRequestsTable } from '../db/schema.js';
+import type { User } from '../http/auth.js';
+import { ACCESS, isAdmin } from './groups.js';
+import { type ProjectSubject, projectAbilities } from './projects.js';
+import { type RefAccessRule, repositoryAbilities } from './repositories.js';
+
+export type MergeRequest = Selectable<MergeRequestsTable>;
+
+/** A merge request as one actor sees it: its (target) project. */
+export interface MergeRequestSubject {
+  project: ProjectSubject;
+  mr: MergeRequest;
+}
+
+/** Merging into a branch: `rules` are the merge rules of the protections matching the target (empty: unprotected). */
+export interface MergeSubject {
+  project: ProjectSubject;
+  protectedRules: readonly RefAccessRule[] | null;
+}
+
+const atLeast = (actor: User | null, s: ProjectSubject, level: number) =>
+  actor !== null && (isAdmin(actor) || s.access >= level);
+
+/** Abilities over merge requests (GitLab's MergeRequestPolicy). */
+export const mergeRequestAbilities = {
+  read_merge_request_iid: (actor: User | null, s: MergeRequestSubject) =>
+    projectAbilities.read_merge_request(actor, s.project),
+  create_merge_request: (actor: User | null, s: ProjectSubject) =>
+    projectAbilities.create_merge_request_in(actor, s) && !s.project.archived,
+  /** Labels, milestones, assignees and reviewers: Reporter+. */
+  admin_merge_request: (actor: User | null, s: ProjectSubject) => atLeast(actor, s, ACCESS.REPORTER),
+  update_merge_request: (actor: User | null, s: MergeRequestSubject) =>
+    actor !== null &&
+    !s.project.project.archived &&
+    projectAbilities.read_merge_request(actor, s.project) &&
+    (s.mr.author_id === actor.id || atLeast(actor, s.project, ACCESS.DEVELOPER)),
+  /** MergeRequest#can_be_merged_by?: push access to the target branch, or its merge rules when protected. */
+  merge_merge_request: (actor: User | null, s: MergeSubject) =>
+    projectAbilities.push_code(actor, s.project) &&
+    (s.protectedRules === null ||
+      repositoryAbilities.access_protected_ref(actor, { project: s.project, rules: s.protectedRules })),
+};

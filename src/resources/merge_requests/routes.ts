@@ -1,0 +1,171 @@
+import type { FastifyInstance } from 'fastify';
+import type { Deps } from '../../deps.js';
+import type { User } from '../../http/auth.js';
+import { endpoint, type RouteContext } from '../../http/endpoint.js';
+import { invalidParams, notFound } from '../../http/errors.js';
+import { findGroup, findProject } from '../../http/lookups.js';
+import { paginate } from '../../http/pagination.js';
+import { type Infer, p } from '../../http/params.js';
+import { authorize, can } from '../../permissions/index.js';
+import type { MergeRequestSubject } from '../../permissions/merge_requests.js';
+import type { ProjectSubject } from '../../permissions/projects.js';
+import { changesRoutes } from './changes_routes.js';
+import { findMergeRequests, type MergeRequestFilters } from './finder.js';
+import { acceptMergeRequest, canMergeInto } from './merge.js';
+import {
+  CreateMergeRequest,
+  ListMergeRequests,
+  MergeParams,
+  UPDATE_AT_LEAST_ONE,
+  UpdateMergeRequest,
+} from './params.js';
+import { presentMergeRequest, presentMergeRequestList } from './present.js';
+import { createMergeRequest, updateMergeRequest } from './service.js';
+
+type ListParams = Infer<typeof ListMergeRequests>;
+
+/** A merge request by iid in a project the viewer can see; missing and hidden are the same 404. */
+export async function projectMergeRequest(
+  deps: Deps,
+  user: User | null,
+  id: string,
+  iid: number,
+): Promise<MergeRequestSubject> {
+  const project = await findProject(deps.db, user, id);
+  return findMergeRequest(deps, user, project, iid);
+}
+
+async function findMergeRequest(deps: Deps, user: User | null, project: ProjectSubject, iid: number) {
+  const mr = await deps.db
+    .selectFrom('merge_requests')
+    .selectAll()
+    .where('project_id', '=', project.project.id)
+    .where('iid', '=', iid)
+    .executeTakeFirst();
+  const subject = mr ? { project, mr } : undefined;
+  if (!subject || !can(user, 'read_merge_request_iid', subject)) throw notFound('Merge Request');
+  return subject;
+}
+
+function filters(params: ListParams, extra: Partial<MergeRequestFilters>): MergeRequestFilters {
+  if (params.author_id !== undefined && params.author_username !== undefined)
+    throw invalidParams(['author_id, author_username are mutually exclusive']);
+  const wip = params.wip === undefined ? undefined : params.wip === 'yes';
+  return { ...params, draft: params.draft ?? wip, ...extra };
+}
+
+async function list(ctx: RouteContext<ListParams>, f: MergeRequestFilters, contextProjectId?: number) {
+  const rows = await paginate(ctx, findMergeRequests(ctx.deps.db, ctx.user, f));
+  return presentMergeRequestList(ctx.deps, rows, {
+    simple: ctx.params.view === 'simple',
+    withLabelsDetails: ctx.params.with_labels_details,
+    contextProjectId,
+  });
+}
+
+export const present = (deps: Deps, user: User | null, s: MergeRequestSubject, mr = s.mr) =>
+  presentMergeRequest(deps, user, mr, async (git) =>
+    mr.state === 'opened' && git?.sourceSha ? canMergeInto(deps, s.project, user, mr.target_branch) : false,
+  );
+
+export function mergeRequestsResource(app: FastifyInstance, deps: Deps): void {
+  // GET /merge_requests — doc/api/merge_requests.md#list-merge-requests
+  endpoint(app, deps, {
+    method: 'GET',
+    url: '/merge_requests',
+    auth: 'public',
+    params: ListMergeRequests,
+    handler: (ctx) => {
+      // Anonymous callers may only ask for scope=all (GitLab's authenticate! unless scope all).
+      const scope = ctx.params.scope ?? (ctx.user ? 'created_by_me' : 'all');
+      return list(ctx, filters(ctx.params, { scope }));
+    },
+  });
+
+  // GET /groups/:id/merge_requests — doc/api/merge_requests.md#list-group-merge-requests
+  endpoint(app, deps, {
+    method: 'GET',
+    url: '/groups/:id/merge_requests',
+    auth: 'public',
+    params: { id: p.idOrPath().required(), ...ListMergeRequests },
+    async handler(ctx) {
+      const group = await findGroup(deps.db, ctx.user, ctx.params.id);
+      return list(ctx, filters(ctx.params, { group_id: group.group.id }));
+    },
+  });
+
+  // GET /projects/:id/merge_requests — doc/api/merge_requests.md#list-project-merge-requests
+  endpoint(app, deps, {
+    method: 'GET',
+    url: '/projects/:id/merge_requests',
+    auth: 'public',
+    params: { id: p.idOrPath().required(), ...ListMergeRequests },
+    async handler(ctx) {
+      const project = await findProject(deps.db, ctx.user, ctx.params.id);
+      authorize(ctx.user, 'read_merge_request', project);
+      return list(ctx, filters(ctx.params, { project_id: project.project.id }), project.project.id);
+    },
+  });
+
+  // GET /projects/:id/merge_requests/:merge_request_iid — doc/api/merge_requests.md#get-single-mr
+  endpoint(app, deps, {
+    method: 'GET',
+    url: '/projects/:id/merge_requests/:merge_request_iid',
+    auth: 'public',
+    params: { id: p.idOrPath().required(), merge_request_iid: p.integer().required() },
+    async handler(ctx) {
+      const s = await projectMergeRequest(deps, ctx.user, ctx.params.id, ctx.params.merge_request_iid);
+      return present(deps, ctx.user, s);
+    },
+  });
+
+  // POST /projects/:id/merge_requests — doc/api/merge_requests.md#create-mr
+  endpoint(app, deps, {
+    method: 'POST',
+    url: '/projects/:id/merge_requests',
+    auth: 'user',
+    params: { id: p.idOrPath().required(), ...CreateMergeRequest },
+    async handler(ctx) {
+      const project = await findProject(deps.db, ctx.user, ctx.params.id);
+      authorize(ctx.user, 'create_merge_request', project);
+      // gitlab-compat: target_project_id (merge requests from forks) is not supported yet.
+      const mr = await createMergeRequest(deps, project, ctx.user, ctx.params);
+      ctx.reply.code(201);
+      return present(deps, ctx.user, { project, mr });
+    },
+  });
+
+  // PUT /projects/:id/merge_requests/:merge_request_iid — doc/api/merge_requests.md#update-mr
+  endpoint(app, deps, {
+    method: 'PUT',
+    url: '/projects/:id/merge_requests/:merge_request_iid',
+    auth: 'user',
+    params: { id: p.idOrPath().required(), merge_request_iid: p.integer().required(), ...UpdateMergeRequest },
+    async handler(ctx) {
+      const params = ctx.params;
+      if (!UPDATE_AT_LEAST_ONE.some((k) => params[k] !== undefined))
+        throw invalidParams([
+          `${UPDATE_AT_LEAST_ONE.join(', ')} are missing, at least one parameter must be provided`,
+        ]);
+      const s = await projectMergeRequest(deps, ctx.user, params.id, params.merge_request_iid);
+      authorize(ctx.user, 'update_merge_request', s);
+      const mr = await updateMergeRequest(deps, s.project, ctx.user, s.mr, params);
+      return present(deps, ctx.user, s, mr);
+    },
+  });
+
+  // PUT /projects/:id/merge_requests/:merge_request_iid/merge — doc/api/merge_requests.md#merge-a-merge-request
+  endpoint(app, deps, {
+    method: 'PUT',
+    url: '/projects/:id/merge_requests/:merge_request_iid/merge',
+    auth: 'user',
+    params: { id: p.idOrPath().required(), merge_request_iid: p.integer().required(), ...MergeParams },
+    async handler(ctx) {
+      const s = await projectMergeRequest(deps, ctx.user, ctx.params.id, ctx.params.merge_request_iid);
+      const mr = await acceptMergeRequest(deps, s.project, ctx.user, s.mr, ctx.params);
+      return present(deps, ctx.user, s, mr);
+    },
+  });
+
+  changesRoutes(app, deps);
+}

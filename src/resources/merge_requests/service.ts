@@ -1,0 +1,275 @@
+import type { Updateable } from 'kysely';
+import type { Db } from '../../db/connection.js';
+import { nextIid } from '../../db/internal_ids.js';
+import type { MergeRequestsTable } from '../../db/schema.js';
+import { type Deps, nowIso } from '../../deps.js';
+import { readRef } from '../../git/index.js';
+import type { User } from '../../http/auth.js';
+import { apiMessage, validationFailed } from '../../http/errors.js';
+import { can } from '../../permissions/index.js';
+import type { MergeRequest } from '../../permissions/merge_requests.js';
+import type { ProjectSubject } from '../../permissions/projects.js';
+import { findOrCreateLabels } from '../labels/service.js';
+import { findMilestones } from '../milestones/finder.js';
+import { syncHeadRef } from './git_state.js';
+
+export interface MergeRequestAttrs {
+  title?: string;
+  description?: string | null;
+  source_branch?: string;
+  target_branch?: string;
+  labels?: string[];
+  add_labels?: string[];
+  remove_labels?: string[];
+  assignee_id?: number | null;
+  assignee_ids?: number[];
+  reviewer_ids?: number[];
+  milestone_id?: number | null;
+  remove_source_branch?: boolean;
+  squash?: boolean;
+  discussion_locked?: boolean;
+  state_event?: string;
+}
+
+const unprocessable = (message: string) => apiMessage(422, [message]);
+
+function checkTitle(title: string | undefined) {
+  if (title === undefined) return;
+  if (title.trim() === '') throw validationFailed({ title: ["can't be blank"] });
+  if (title.length > 255) throw validationFailed({ title: ['is too long (maximum is 255 characters)'] });
+}
+
+/** Without admin_merge_request (Reporter+), metadata params are dropped, as GitLab's filter_params does. */
+function filterParams(actor: User, s: ProjectSubject, attrs: MergeRequestAttrs): MergeRequestAttrs {
+  if (can(actor, 'admin_merge_request', s)) return attrs;
+  const {
+    labels,
+    add_labels,
+    remove_labels,
+    assignee_id,
+    assignee_ids,
+    reviewer_ids,
+    milestone_id,
+    ...rest
+  } = attrs;
+  return rest;
+}
+
+async function availableMilestone(db: Db, s: ProjectSubject, id: number) {
+  const m = await findMilestones(db, {
+    kind: 'project',
+    projectId: s.project.id,
+    namespaceId: s.project.namespace_id,
+    includeAncestors: true,
+  })
+    .where('milestones.id', '=', id)
+    .executeTakeFirst();
+  if (!m) throw validationFailed({ milestone_id: ['is invalid'] });
+  return m;
+}
+
+async function existingUserIds(db: Db, ids: readonly number[] | undefined): Promise<number[] | undefined> {
+  if (ids === undefined) return undefined;
+  const wanted = [...new Set(ids.filter((i) => i > 0))];
+  if (!wanted.length) return [];
+  const rows = await db.selectFrom('users').select('id').where('id', 'in', wanted).orderBy('id').execute();
+  return rows.map((r) => r.id);
+}
+
+const assigneeList = (a: MergeRequestAttrs) =>
+  a.assignee_ids ?? (a.assignee_id === undefined ? undefined : a.assignee_id ? [a.assignee_id] : []);
+
+/** MergeRequest#validate_branches: GitLab's 422 and 409 answers. */
+async function validateBranches(
+  deps: Deps,
+  s: ProjectSubject,
+  source: string,
+  target: string,
+  exceptId?: number,
+) {
+  const repo = deps.git.projectRepo(s.project.id);
+  if (source === target) throw unprocessable('You must select different branches');
+  if (!(await readRef(repo, `refs/heads/${source}`)))
+    throw unprocessable(`Source branch "${source}" does not exist`);
+  if (!(await readRef(repo, `refs/heads/${target}`)))
+    throw unprocessable(`Target branch "${target}" does not exist`);
+  await checkNoOtherOpen(deps.db, s.project.id, source, target, exceptId);
+}
+
+async function checkNoOtherOpen(
+  db: Db,
+  projectId: number,
+  source: string,
+  target: string,
+  exceptId?: number,
+) {
+  const other = await db
+    .selectFrom('merge_requests')
+    .select('iid')
+    .where('project_id', '=', projectId)
+    .where('source_project_id', '=', projectId)
+    .where('source_branch', '=', source)
+    .where('target_branch', '=', target)
+    .where('state', 'in', ['opened', 'locked'])
+    .$if(exceptId !== undefined, (q) => q.where('id', '!=', exceptId!))
+    .orderBy('id')
+    .executeTakeFirst();
+  if (other)
+    throw apiMessage(409, [
+      `Another open merge request already exists for this source branch: !${other.iid}`,
+    ]);
+}
+
+async function setUsers(
+  db: Db,
+  table: 'merge_request_assignees' | 'merge_request_reviewers',
+  mrId: number,
+  ids: readonly number[] | undefined,
+) {
+  if (ids === undefined) return;
+  await db.deleteFrom(table).where('merge_request_id', '=', mrId).execute();
+  if (ids.length)
+    await db
+      .insertInto(table)
+      .values(ids.map((user_id) => ({ merge_request_id: mrId, user_id })))
+      .execute();
+}
+
+async function setLabels(
+  db: Db,
+  now: string,
+  s: ProjectSubject,
+  actor: User,
+  mrId: number,
+  attrs: MergeRequestAttrs,
+) {
+  if (attrs.labels === undefined && attrs.add_labels === undefined && attrs.remove_labels === undefined)
+    return;
+  const scope = { kind: 'project' as const, project: s.project, includeAncestors: true };
+  const mayCreate = can(actor, 'admin_label', s);
+  const current = await db
+    .selectFrom('label_links')
+    .innerJoin('labels', 'labels.id', 'label_links.label_id')
+    .select(['labels.id', 'labels.title'])
+    .where('target_type', '=', 'MergeRequest')
+    .where('target_id', '=', mrId)
+    .execute();
+  let titles = attrs.labels ?? current.map((l) => l.title);
+  if (attrs.add_labels) titles = [...titles, ...attrs.add_labels];
+  if (attrs.remove_labels) {
+    const drop = new Set(attrs.remove_labels);
+    titles = titles.filter((t) => !drop.has(t));
+  }
+  const labels = await findOrCreateLabels(db, now, scope, titles, mayCreate);
+  await db
+    .deleteFrom('label_links')
+    .where('target_type', '=', 'MergeRequest')
+    .where('target_id', '=', mrId)
+    .execute();
+  if (labels.length)
+    await db
+      .insertInto('label_links')
+      .values(
+        labels.map((l) => ({
+          label_id: l.id,
+          target_type: 'MergeRequest',
+          target_id: mrId,
+          created_at: now,
+        })),
+      )
+      .execute();
+}
+
+/** POST /projects/:id/merge_requests: branches checked against git, iid from the project's counter. */
+export async function createMergeRequest(
+  deps: Deps,
+  s: ProjectSubject,
+  author: User,
+  input: MergeRequestAttrs & { title: string; source_branch: string; target_branch: string },
+): Promise<MergeRequest> {
+  const attrs = filterParams(author, s, input);
+  checkTitle(attrs.title);
+  await validateBranches(deps, s, input.source_branch, input.target_branch);
+  const milestone = attrs.milestone_id ? await availableMilestone(deps.db, s, attrs.milestone_id) : null;
+  const assignees = await existingUserIds(deps.db, assigneeList(attrs));
+  const reviewers = await existingUserIds(deps.db, attrs.reviewer_ids);
+  const now = nowIso(deps);
+  const mr = await deps.db.transaction().execute(async (trx) => {
+    // gitlab-compat: the duplicate check is repeated inside the transaction; PostgreSQL can still race two creates.
+    await checkNoOtherOpen(trx, s.project.id, input.source_branch, input.target_branch);
+    const iid = await nextIid(trx, { usage: 'merge_requests', scopeType: 'project', scopeId: s.project.id });
+    const row = await trx
+      .insertInto('merge_requests')
+      .values({
+        iid,
+        project_id: s.project.id,
+        source_project_id: s.project.id,
+        source_branch: input.source_branch,
+        target_branch: input.target_branch,
+        author_id: author.id,
+        title: input.title.trim(),
+        description: attrs.description ?? null,
+        milestone_id: milestone?.id ?? null,
+        squash: attrs.squash ?? false,
+        force_remove_source_branch: attrs.remove_source_branch ?? null,
+        discussion_locked: attrs.discussion_locked ?? null,
+        created_at: now,
+        updated_at: now,
+      })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await setLabels(trx, now, s, author, row.id, attrs);
+    await setUsers(trx, 'merge_request_assignees', row.id, assignees);
+    await setUsers(trx, 'merge_request_reviewers', row.id, reviewers);
+    return row;
+  });
+  const head = await readRef(deps.git.projectRepo(s.project.id), `refs/heads/${mr.source_branch}`);
+  if (head) await syncHeadRef(deps, s.project.id, mr.iid, head);
+  return mr;
+}
+
+/** PUT /projects/:id/merge_requests/:merge_request_iid */
+export async function updateMergeRequest(
+  deps: Deps,
+  s: ProjectSubject,
+  actor: User,
+  mr: MergeRequest,
+  input: MergeRequestAttrs,
+): Promise<MergeRequest> {
+  const attrs = filterParams(actor, s, input);
+  checkTitle(attrs.title);
+  const reopening = attrs.state_event === 'reopen' && mr.state === 'closed';
+  const target = attrs.target_branch ?? mr.target_branch;
+  if (attrs.target_branch !== undefined && attrs.target_branch !== mr.target_branch)
+    await validateBranches(deps, s, mr.source_branch, target, mr.id);
+  else if (reopening) await checkNoOtherOpen(deps.db, s.project.id, mr.source_branch, target, mr.id);
+  let milestoneId: number | null | undefined;
+  if (attrs.milestone_id !== undefined)
+    milestoneId = attrs.milestone_id ? (await availableMilestone(deps.db, s, attrs.milestone_id)).id : null;
+  const assignees = await existingUserIds(deps.db, assigneeList(attrs));
+  const reviewers = await existingUserIds(deps.db, attrs.reviewer_ids);
+  const now = nowIso(deps);
+  return deps.db.transaction().execute(async (trx) => {
+    const set: Updateable<MergeRequestsTable> = { updated_at: now };
+    if (attrs.title !== undefined) set.title = attrs.title.trim();
+    if (attrs.description !== undefined) set.description = attrs.description;
+    if (attrs.target_branch !== undefined) set.target_branch = attrs.target_branch;
+    if (milestoneId !== undefined) set.milestone_id = milestoneId;
+    if (attrs.squash !== undefined) set.squash = attrs.squash;
+    if (attrs.remove_source_branch !== undefined) set.force_remove_source_branch = attrs.remove_source_branch;
+    if (attrs.discussion_locked !== undefined) set.discussion_locked = attrs.discussion_locked;
+    if (attrs.state_event === 'close' && mr.state === 'opened')
+      Object.assign(set, { state: 'closed', closed_at: now, closed_by_id: actor.id });
+    if (reopening) Object.assign(set, { state: 'opened', closed_at: null, closed_by_id: null });
+    const row = await trx
+      .updateTable('merge_requests')
+      .set(set)
+      .where('id', '=', mr.id)
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await setLabels(trx, now, s, actor, mr.id, attrs);
+    await setUsers(trx, 'merge_request_assignees', mr.id, assignees);
+    await setUsers(trx, 'merge_request_reviewers', mr.id, reviewers);
+    return row;
+  });
+}
