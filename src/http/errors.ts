@@ -77,6 +77,10 @@ export const validationFailed = (errors: Record<string, unknown>) => new ApiErro
 /** A message-only answer with any status, for the places GitLab renders `{"message": …}` itself. */
 export const apiMessage = (status: number, message: unknown) => new ApiError(status, { message });
 
+/** `render_structured_api_error!`: a message with extra top-level fields (cherry-pick's `error_code`). */
+export const structuredApiError = (status: number, message: string, extra: Record<string, unknown>) =>
+  new ApiError(status, { message, ...extra });
+
 /** `conflict!(message)` (C24). */
 export const conflict = (message = '409 Conflict') => new ApiError(409, { message });
 

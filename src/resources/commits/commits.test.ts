@@ -141,6 +141,6 @@ describe('commits and repository', () => {
     const tree = await api.Repositories.allRepositoryTrees(project.id);
     assert.ok(tree.some((e) => e.name === 'gb.txt'));
     const cmp = await api.Repositories.compare(project.id, 'old', 'main');
-    assert.equal(cmp.commits.length, 2);
+    assert.equal(cmp.commits?.length, 2);
   });
 });

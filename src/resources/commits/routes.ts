@@ -18,9 +18,11 @@ import { pageWindow, paginateList, paginationParams } from '../../http/paginatio
 import { p } from '../../http/params.js';
 import { isSafeRevision, readableRepository, writableRepository } from '../repositories/context.js';
 import { toCommit, toCommitDetail } from './entity.js';
+import { commitPickResource } from './pick_routes.js';
 import { commitToBranch } from './service.js';
 
 export function commitsResource(app: FastifyInstance, deps: Deps): void {
+  commitPickResource(app, deps);
   const findCommit = async (repo: string, sha: string) => {
     const c = isSafeRevision(sha) ? await readCommit(deps.git.pool, repo, sha) : null;
     if (!c) throw notFound('Commit');
