@@ -228,3 +228,142 @@ export async function storedIds(site: Site, keys: string[]): Promise<Map<string,
     await database.close();
   }
 }
+
+/** What one create through the API answered (status 0: the connection was cut before an answer). */
+export interface Created {
+  status: number;
+  /** The project path or the issue title: how the row is found in the database. */
+  key: string;
+  id: number | null;
+  projectId: number | null;
+  iid: number | null;
+}
+
+async function post(url: string, token: string, apiPath: string, body: unknown) {
+  try {
+    const res = await fetch(`${url}/api/v4${apiPath}`, {
+      method: 'POST',
+      headers: { 'private-token': token, 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    const text = await res.text();
+    let json: Record<string, unknown> = {};
+    try {
+      json = JSON.parse(text) as Record<string, unknown>;
+    } catch {}
+    return { status: res.status, json };
+  } catch {
+    return { status: 0, json: {} };
+  }
+}
+
+/** POST /projects in the token owner's namespace (path = key). */
+export async function createProjectVia(url: string, token: string, key: string): Promise<Created> {
+  const { status, json } = await post(url, token, '/projects', { name: key, path: key });
+  const id = status === 201 ? Number(json.id) : null;
+  return { status, key, id, projectId: id, iid: null };
+}
+
+/** POST /projects/:id/issues (title = key). */
+export async function createIssueVia(
+  url: string,
+  token: string,
+  projectId: number,
+  key: string,
+): Promise<Created> {
+  const { status, json } = await post(url, token, `/projects/${projectId}/issues`, { title: key });
+  return {
+    status,
+    key,
+    id: status === 201 ? Number(json.id) : null,
+    projectId: status === 201 ? Number(json.project_id) : projectId,
+    iid: status === 201 ? Number(json.iid) : null,
+  };
+}
+
+/**
+ * `clients` loops alternating over `urls`, each creating a project, then mostly issues in projects
+ * any client made (so several processes allocate iids in one project at once), until `until()`.
+ */
+export async function projectIssueBurst(
+  urls: string[],
+  token: string,
+  prefix: string,
+  clients: number,
+  until: () => boolean,
+): Promise<{ projects: Created[]; issues: Created[] }> {
+  const projects: Created[] = [];
+  const issues: Created[] = [];
+  const known: number[] = [];
+  let n = 0;
+  await Promise.all(
+    Array.from({ length: clients }, async (_, c) => {
+      let round = 0;
+      while (!until()) {
+        const url = urls[(c + round++) % urls.length]!;
+        const key = `${prefix}-${n++}`;
+        if (known.length === 0 || n % 8 === 0) {
+          const p = await createProjectVia(url, token, key);
+          projects.push(p);
+          if (p.id !== null) known.push(p.id);
+        } else {
+          // Most issues go to the few newest projects: real contention on their iid counters.
+          const pick = known[Math.max(0, known.length - 1 - (n % 3))]!;
+          issues.push(await createIssueVia(url, token, pick, key));
+        }
+      }
+    }),
+  );
+  return { projects, issues };
+}
+
+/** Projects (by path) and issues (by title) the database holds for these keys. */
+export async function storedProjectsAndIssues(site: Site, projectKeys: string[], issueKeys: string[]) {
+  const database = site.open();
+  try {
+    const projects = new Map<string, number>();
+    const issues = new Map<string, { id: number; projectId: number; iid: number }>();
+    for (let i = 0; i < projectKeys.length; i += 500) {
+      const rows = await database.db
+        .selectFrom('projects')
+        .select(['id', 'path'])
+        .where('path', 'in', projectKeys.slice(i, i + 500))
+        .execute();
+      for (const r of rows) projects.set(r.path, r.id);
+    }
+    for (let i = 0; i < issueKeys.length; i += 500) {
+      const rows = await database.db
+        .selectFrom('issues')
+        .select(['id', 'title', 'project_id', 'iid'])
+        .where('title', 'in', issueKeys.slice(i, i + 500))
+        .execute();
+      for (const r of rows) issues.set(r.title, { id: r.id, projectId: r.project_id, iid: r.iid });
+    }
+    // Every issue row in these projects, to check iids are unique and gap-free per project.
+    const ids = [...projects.values()];
+    const iidsByProject = new Map<number, number[]>();
+    for (let i = 0; i < ids.length; i += 500) {
+      const rows = await database.db
+        .selectFrom('issues')
+        .select(['project_id', 'iid'])
+        .where('project_id', 'in', ids.slice(i, i + 500))
+        .orderBy('iid')
+        .execute();
+      for (const r of rows)
+        iidsByProject.set(r.project_id, [...(iidsByProject.get(r.project_id) ?? []), r.iid]);
+    }
+    return { projects, issues, iidsByProject };
+  } finally {
+    await database.close();
+  }
+}
+
+/** Asserts each project's iids are exactly 1..n (unique, no gaps); answers the failures. */
+export function iidGaps(iidsByProject: Map<number, number[]>): string[] {
+  const bad: string[] = [];
+  for (const [project, iids] of iidsByProject) {
+    const sorted = [...iids].sort((a, b) => a - b);
+    if (!sorted.every((iid, i) => iid === i + 1)) bad.push(`project ${project}: ${sorted.join(',')}`);
+  }
+  return bad;
+}

@@ -1,41 +1,32 @@
-// `labforge serve --workers N` under load, a worker killed mid-burst, and draining on SIGTERM.
-// Runs on both databases. Writes are POST /users as root (or, until the users API has it,
-// POST /users/1/personal_access_tokens): projects and issues do not exist yet.
+// `labforge serve --workers 2` under load, a worker killed mid-burst, and draining on SIGTERM.
+// Runs on both databases (the runner's two passes): 20 concurrent clients create projects and,
+// mostly, issues in projects other clients are filling at the same time.
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
 import {
+  type Created,
   childPids,
-  createRecord,
+  createIssueVia,
   createSite,
   type Instance,
+  iidGaps,
+  projectIssueBurst,
   type Site,
   serve,
-  storedIds,
+  storedProjectsAndIssues,
   testDatabase,
-  type WriteResult,
 } from './multiprocess-support.js';
 
-const SECONDS = Number(process.env.LABFORGE_MP_SECONDS ?? 5);
-const CLIENTS = 12;
-
-/** CLIENTS loops creating records until `until()` says stop; every answer is kept. */
-async function burst(url: string, token: string, prefix: string, until: () => boolean) {
-  const results: WriteResult[] = [];
-  let n = 0;
-  await Promise.all(
-    Array.from({ length: CLIENTS }, async () => {
-      while (!until()) {
-        const key = `${prefix}${n++}`;
-        results.push(
-          await createRecord(url, token, key).catch(() => ({ status: 0, id: null, key }) as WriteResult),
-        );
-      }
-    }),
-  );
-  return results;
-}
+const SECONDS = Number(process.env.LABFORGE_MP_SECONDS ?? 10);
+const CLIENTS = 20;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+function statusCounts(results: Created[]) {
+  const counts = new Map<number, number>();
+  for (const r of results) counts.set(r.status, (counts.get(r.status) ?? 0) + 1);
+  return [...counts].sort((a, b) => a[0] - b[0]);
+}
 
 describe(`serve --workers 2 (${testDatabase})`, () => {
   const sites: Site[] = [];
@@ -45,7 +36,7 @@ describe(`serve --workers 2 (${testDatabase})`, () => {
     for (const s of sites) await s.dispose();
   });
 
-  it('answers every concurrent create 201 exactly once with unique ids, drains on SIGTERM, and keeps everything across a restart (C20, C32)', async () => {
+  it('20 clients for 10 s: every project and issue create answered 201 once, iids unique and gap-free per project, drains on SIGTERM, all kept across a restart (C20, C32)', async () => {
     const site = await createSite();
     sites.push(site);
     const a = await serve(site, { workers: 2 });
@@ -55,31 +46,58 @@ describe(`serve --workers 2 (${testDatabase})`, () => {
     assert.equal(a.output().match(/labforge is serving/g)?.length, 1, a.output());
 
     const deadline = Date.now() + SECONDS * 1000;
-    const results = await burst(a.url, site.rootToken, 'mp', () => Date.now() > deadline);
-    const statuses = new Map<number, number>();
-    for (const r of results) statuses.set(r.status, (statuses.get(r.status) ?? 0) + 1);
-    assert.deepEqual([...statuses.keys()], [201], `statuses: ${JSON.stringify([...statuses])}`);
-    const ids = results.map((r) => r.id);
-    assert.equal(new Set(ids).size, ids.length, 'ids are unique');
-    console.log(`# ${results.length} creates in ${SECONDS}s through 2 workers on ${testDatabase}`);
+    const { projects, issues } = await projectIssueBurst(
+      [a.url],
+      site.rootToken,
+      'mp',
+      CLIENTS,
+      () => Date.now() > deadline,
+    );
+    const all = [...projects, ...issues];
+    assert.deepEqual(statusCounts(all), [[201, all.length]], a.output());
+    assert.equal(new Set(projects.map((p) => p.id)).size, projects.length, 'project ids are unique');
+    assert.equal(new Set(issues.map((i) => i.id)).size, issues.length, 'issue ids are unique');
+    // The iids the API answered: per project exactly 1..n.
+    const answered = new Map<number, number[]>();
+    for (const i of issues) answered.set(i.projectId!, [...(answered.get(i.projectId!) ?? []), i.iid!]);
+    assert.deepEqual(iidGaps(answered), []);
+    const busiest = Math.max(...[...answered.values()].map((v) => v.length));
+    console.log(
+      `# ${projects.length} projects + ${issues.length} issues in ${SECONDS}s by ${CLIENTS} clients through 2 workers on ${testDatabase}; busiest project ${busiest} issues`,
+    );
 
     const exit = await a.stop();
     assert.deepEqual(exit, { code: 0, signal: null }, a.output());
 
     const b = await serve(site, { workers: 2 });
     instances.push(b);
-    const stored = await storedIds(
+    const stored = await storedProjectsAndIssues(
       site,
-      results.map((r) => r.key),
+      projects.map((p) => p.key),
+      issues.map((i) => i.key),
     );
-    for (const r of results) assert.equal(stored.get(r.key), r.id, `${r.key} kept`);
-    // The restarted server still knows root (and the token from the first start).
+    assert.equal(stored.projects.size, projects.length);
+    for (const p of projects) assert.equal(stored.projects.get(p.key), p.id, `${p.key} kept`);
+    for (const i of issues)
+      assert.deepEqual(
+        stored.issues.get(i.key),
+        { id: i.id, projectId: i.projectId, iid: i.iid },
+        `${i.key} kept`,
+      );
+    // Nothing but what was answered: each project holds exactly the issues answered 201 for it.
+    for (const [project, iids] of answered)
+      assert.equal(stored.iidsByProject.get(project)?.length, iids.length);
+    // The restarted server still knows root and continues each project's iids.
     const me = await fetch(`${b.url}/api/v4/user`, { headers: { 'private-token': site.rootToken } });
     assert.equal(me.status, 200);
+    const [project, iids] = [...answered][0]!;
+    const next = await createIssueVia(b.url, site.rootToken, project, 'after restart');
+    assert.equal(next.status, 201);
+    assert.equal(next.iid, iids.length + 1);
     assert.deepEqual(await b.stop(), { code: 0, signal: null });
   });
 
-  it('restarts a worker killed with SIGKILL mid-burst; every create that got a 2xx is in the database', async () => {
+  it('restarts a worker killed with SIGKILL mid-burst; every project and issue that got a 2xx is in the database, iids stay gap-free', async () => {
     const site = await createSite();
     sites.push(site);
     const a = await serve(site, { workers: 2 });
@@ -89,13 +107,19 @@ describe(`serve --workers 2 (${testDatabase})`, () => {
     assert.equal(before.length, 2);
 
     let killedAt = 0;
-    const deadline = Date.now() + Math.max(3, SECONDS - 1) * 1000;
+    const deadline = Date.now() + 4000;
     const killer = (async () => {
-      await sleep(800);
+      await sleep(1200);
       process.kill(before[0]!, 'SIGKILL');
       killedAt = Date.now();
     })();
-    const results = await burst(a.url, site.rootToken, 'crash', () => Date.now() > deadline);
+    const { projects, issues } = await projectIssueBurst(
+      [a.url],
+      site.rootToken,
+      'crash',
+      CLIENTS,
+      () => Date.now() > deadline,
+    );
     await killer;
 
     // The supervisor started a replacement.
@@ -108,22 +132,36 @@ describe(`serve --workers 2 (${testDatabase})`, () => {
     assert.ok(!now.includes(before[0]!));
     assert.match(a.output(), new RegExp(`worker ${before[0]} exited \\(SIGKILL\\); starting another`));
 
-    const ok = results.filter((r) => r.status >= 200 && r.status < 300);
-    const bad = results.filter((r) => r.status >= 500);
-    // Requests on the killed worker's connections fail (status 0: no answer); none answers 5xx.
-    assert.deepEqual(bad, []);
-    assert.ok(ok.length > 0);
-    assert.ok(killedAt > 0);
-    const stored = await storedIds(
-      site,
-      ok.map((r) => r.key),
+    const all = [...projects, ...issues];
+    const ok = (r: Created) => r.status >= 200 && r.status < 300;
+    // Requests on the killed worker's connections get no answer (status 0); none answers 5xx.
+    assert.deepEqual(
+      all.filter((r) => r.status >= 500),
+      [],
     );
-    for (const r of ok) assert.equal(stored.get(r.key), r.id, `${r.key} (answered ${r.status}) is stored`);
+    assert.ok(all.filter(ok).length > 0);
+    assert.ok(killedAt > 0);
+    const stored = await storedProjectsAndIssues(
+      site,
+      projects.map((p) => p.key),
+      issues.map((i) => i.key),
+    );
+    for (const p of projects.filter(ok)) assert.equal(stored.projects.get(p.key), p.id, `${p.key} is stored`);
+    for (const i of issues.filter(ok))
+      assert.deepEqual(
+        stored.issues.get(i.key),
+        { id: i.id, projectId: i.projectId, iid: i.iid },
+        `${i.key} is stored`,
+      );
+    // A create cut off mid-transaction left nothing behind: iids are still 1..n in every project.
+    assert.deepEqual(iidGaps(stored.iidsByProject), []);
     // And the forge keeps answering after the crash.
-    const after = await createRecord(a.url, site.rootToken, `after${Date.now()}`);
-    assert.equal(after.status, 201);
+    const [project, iids] = [...stored.iidsByProject][0]!;
+    const next = await createIssueVia(a.url, site.rootToken, project, `after${Date.now()}`);
+    assert.equal(next.status, 201);
+    assert.equal(next.iid, iids.length + 1);
     console.log(
-      `# ${ok.length} creates answered 2xx, ${results.length - ok.length} cut off by the SIGKILL (${testDatabase})`,
+      `# ${all.filter(ok).length} creates answered 2xx, ${all.filter((r) => !ok(r)).length} cut off by the SIGKILL (${testDatabase})`,
     );
     assert.deepEqual(await a.stop(), { code: 0, signal: null });
   });
