@@ -1,11 +1,12 @@
 import type { Selectable } from 'kysely';
-import type { IssuesTable, NotesTable } from '../db/schema.js';
+import type { AwardEmojiTable, IssuesTable, NotesTable } from '../db/schema.js';
 import type { User } from '../http/auth.js';
 import { ACCESS, type GroupSubject, isAdmin } from './groups.js';
 import { type ProjectSubject, projectAbilities } from './projects.js';
 
 export type Issue = Selectable<IssuesTable>;
 export type Note = Selectable<NotesTable>;
+export type Award = Selectable<AwardEmojiTable>;
 
 /** An issue as one actor sees it: its project (with the actor's access) and its assignees. */
 export interface IssueSubject {
@@ -72,4 +73,7 @@ export const issueAbilities = {
     !n.note.system &&
     (n.note.author_id === actor.id || atLeast(actor, n.issue.project.access, ACCESS.MAINTAINER)),
   award_emoji: (actor: User | null, s: IssueSubject) => signedIn(actor) && readIssue(actor, s),
+  /** Only the awarder (or an admin) takes an award back. */
+  destroy_award_emoji: (actor: User | null, a: Award) =>
+    signedIn(actor) && (a.user_id === actor.id || isAdmin(actor)),
 };
