@@ -3,8 +3,12 @@
 // on PostgreSQL this is the several-machines shape (docs/SCALING.md); on SQLite both instances
 // must be on one machine (WAL needs a local file system).
 import assert from 'node:assert/strict';
+import fs from 'node:fs/promises';
+import path from 'node:path';
 import { after, describe, it } from 'node:test';
+import { gitOk, gitTemp } from '../src/resources/git_http/test_helpers.js';
 import {
+  createIssueVia,
   createRecord,
   createSite,
   type Instance,
@@ -12,8 +16,17 @@ import {
   type Site,
   serve,
   storedIds,
+  storedProjectsAndIssues,
   testDatabase,
 } from './multiprocess-support.js';
+
+/** `http://oauth2:<token>@host:port/<path>.git` on one instance. */
+function remote(instanceUrl: string, fullPath: string, token: string): string {
+  const u = new URL(`${instanceUrl}/${fullPath}.git`);
+  u.username = 'oauth2';
+  u.password = token;
+  return u.toString();
+}
 
 describe(`several instances and migrations (${testDatabase})`, () => {
   const sites: Site[] = [];
@@ -111,5 +124,101 @@ describe(`several instances and migrations (${testDatabase})`, () => {
     } finally {
       await database.close();
     }
+  });
+
+  it('a client alternating between two instances sees one forge: projects, git push on one and clone on the other, issue iids', async () => {
+    const site = await createSite();
+    sites.push(site);
+    const [a, b] = await Promise.all([serve(site), serve(site)]);
+    instances.push(a, b);
+    const headers = { 'private-token': site.rootToken, 'content-type': 'application/json' };
+
+    // A project created on one instance is read on the other at once, by id and by path.
+    const made = await fetch(`${a.url}/api/v4/projects`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ name: 'Two Doors', path: 'two-doors' }),
+    });
+    assert.equal(made.status, 201);
+    const project = (await made.json()) as { id: number; path_with_namespace: string; empty_repo: boolean };
+    assert.equal(project.empty_repo, true);
+    for (const ref of [String(project.id), encodeURIComponent(project.path_with_namespace)]) {
+      const read = await fetch(`${b.url}/api/v4/projects/${ref}`, { headers });
+      assert.equal(read.status, 200);
+      assert.equal(((await read.json()) as { id: number }).id, project.id);
+    }
+
+    // Push with the real git CLI to A, clone from B: same HEAD; then the other way round.
+    const tmp = await gitTemp();
+    try {
+      const work = path.join(tmp, 'work');
+      await gitOk(['init', '--quiet', '--initial-branch', 'main', work], tmp);
+      await fs.writeFile(path.join(work, 'README.md'), '# two doors\n');
+      await gitOk(['add', 'README.md'], work);
+      await gitOk(['commit', '--quiet', '-m', 'first'], work);
+      await gitOk(
+        ['push', '--quiet', remote(a.url, project.path_with_namespace, site.rootToken), 'main'],
+        work,
+      );
+      const pushed = (await gitOk(['rev-parse', 'HEAD'], work)).trim();
+      const clone = path.join(tmp, 'clone');
+      await gitOk(
+        ['clone', '--quiet', remote(b.url, project.path_with_namespace, site.rootToken), clone],
+        tmp,
+      );
+      assert.equal((await gitOk(['rev-parse', 'HEAD'], clone)).trim(), pushed);
+      assert.equal(await fs.readFile(path.join(clone, 'README.md'), 'utf8'), '# two doors\n');
+
+      await fs.writeFile(path.join(clone, 'NOTES.md'), 'from the clone\n');
+      await gitOk(['add', 'NOTES.md'], clone);
+      await gitOk(['commit', '--quiet', '-m', 'second'], clone);
+      await gitOk(['push', '--quiet', 'origin', 'main'], clone);
+      const second = (await gitOk(['rev-parse', 'HEAD'], clone)).trim();
+      await gitOk(
+        ['pull', '--quiet', '--ff-only', remote(a.url, project.path_with_namespace, site.rootToken), 'main'],
+        work,
+      );
+      assert.equal((await gitOk(['rev-parse', 'HEAD'], work)).trim(), second);
+      // The API on either instance sees the pushed repository.
+      for (const instance of [a, b]) {
+        const read = await fetch(`${instance.url}/api/v4/projects/${project.id}`, { headers });
+        const body = (await read.json()) as { empty_repo: boolean; default_branch: string };
+        assert.equal(body.empty_repo, false, instance.url);
+        assert.equal(body.default_branch, 'main');
+      }
+    } finally {
+      await fs.rm(tmp, { recursive: true, force: true });
+    }
+
+    // Issues created alternately, one after another and then concurrently: iids 1..n, readable on both.
+    const keys = Array.from({ length: 30 }, (_, i) => `door issue ${i}`);
+    const sequential = [];
+    for (const [i, key] of keys.slice(0, 10).entries())
+      sequential.push(await createIssueVia([a, b][i % 2]!.url, site.rootToken, project.id, key));
+    assert.deepEqual(
+      sequential.map((r) => r.iid),
+      [1, 2, 3, 4, 5, 6, 7, 8, 9, 10],
+    );
+    const concurrent = await Promise.all(
+      keys.slice(10).map((key, i) => createIssueVia([a, b][i % 2]!.url, site.rootToken, project.id, key)),
+    );
+    assert.deepEqual(
+      concurrent.map((r) => r.status),
+      concurrent.map(() => 201),
+    );
+    assert.deepEqual(
+      concurrent.map((r) => r.iid!).sort((x, y) => x - y),
+      Array.from({ length: 20 }, (_, i) => i + 11),
+    );
+    for (const r of [...sequential, ...concurrent].slice(0, 6)) {
+      const other = r.iid! % 2 === 1 ? b : a;
+      const read = await fetch(`${other.url}/api/v4/projects/${project.id}/issues/${r.iid}`, { headers });
+      assert.equal(read.status, 200);
+      assert.equal(((await read.json()) as { title: string }).title, r.key);
+    }
+    const list = await fetch(`${b.url}/api/v4/projects/${project.id}/issues?per_page=100`, { headers });
+    assert.equal(list.headers.get('x-total'), '30');
+    const stored = await storedProjectsAndIssues(site, ['two-doors'], keys);
+    assert.equal(stored.issues.size, 30);
   });
 });
