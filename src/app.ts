@@ -23,6 +23,7 @@ import { applicationSettingsResource } from './resources/application_settings/ro
 import { awardEmojiResource } from './resources/award_emoji/routes.js';
 import { branchesResource } from './resources/branches/routes.js';
 import { commitsResource } from './resources/commits/routes.js';
+import { discussionsResource } from './resources/discussions/routes.js';
 import { filesResource } from './resources/files/routes.js';
 import { gitHttpResource } from './resources/git_http/routes.js';
 import { groupsResource } from './resources/groups/routes.js';
@@ -73,6 +74,7 @@ const API_RESOURCES: readonly Resource[] = [
   milestonesResource,
   issuesResource,
   notesResource,
+  discussionsResource,
   awardEmojiResource,
   mergeRequestsResource,
 ];

@@ -68,6 +68,8 @@ export const issueAbilities = {
     atLeast(actor, s.project.access, ACCESS.REPORTER),
   update_note: (actor: User | null, n: NoteSubject) =>
     signedIn(actor) && !n.note.system && n.note.author_id === actor.id,
+  /** Resolving threads is for merge requests; issue notes are never resolvable. */
+  resolve_note: (_actor: User | null, _n: NoteSubject) => false,
   destroy_note: (actor: User | null, n: NoteSubject) =>
     signedIn(actor) &&
     !n.note.system &&
