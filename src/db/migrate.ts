@@ -8,6 +8,7 @@ import * as m0005 from './migrations/0005_users_updated_at_index.js';
 import * as m0006 from './migrations/0006_issues.js';
 import * as m0007 from './migrations/0007_repositories.js';
 import * as m0008 from './migrations/0008_merge_requests.js';
+import * as m0009 from './migrations/0009_approvals.js';
 
 /** Every migration, in order. Append only; never edit one that has shipped. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -19,6 +20,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0006_issues': m0006,
   '0007_repositories': m0007,
   '0008_merge_requests': m0008,
+  '0009_approvals': m0009,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -460,6 +460,14 @@ export interface MergeRequestUsersTable {
   user_id: number;
 }
 
+export interface ApprovalsTable {
+  id: Generated<number>;
+  merge_request_id: number;
+  user_id: number;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
 export interface Database {
   users: UsersTable;
   personal_access_tokens: PersonalAccessTokensTable;
@@ -494,4 +502,5 @@ export interface Database {
   merge_requests: MergeRequestsTable;
   merge_request_assignees: MergeRequestUsersTable;
   merge_request_reviewers: MergeRequestUsersTable;
+  approvals: ApprovalsTable;
 }

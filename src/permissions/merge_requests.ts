@@ -35,6 +35,11 @@ export const mergeRequestAbilities = {
     !s.project.project.archived &&
     projectAbilities.read_merge_request(actor, s.project) &&
     (s.mr.author_id === actor.id || atLeast(actor, s.project, ACCESS.DEVELOPER)),
+  /** Developers and above approve open merge requests (CE's approve_merge_request). */
+  approve_merge_request: (actor: User | null, s: MergeRequestSubject) =>
+    atLeast(actor, s.project, ACCESS.DEVELOPER) && !s.project.project.archived && s.mr.state !== 'merged',
+  reset_merge_request_approvals: (actor: User | null, s: MergeRequestSubject) =>
+    atLeast(actor, s.project, ACCESS.MAINTAINER) && s.mr.state !== 'merged',
   /** MergeRequest#can_be_merged_by?: push access to the target branch, or its merge rules when protected. */
   merge_merge_request: (actor: User | null, s: MergeSubject) =>
     projectAbilities.push_code(actor, s.project) &&

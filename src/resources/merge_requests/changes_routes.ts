@@ -9,7 +9,7 @@ import type { MergeRequestSubject } from '../../permissions/merge_requests.js';
 import { toCommit } from '../commits/entity.js';
 import { toUserBasic } from '../users/entity.js';
 import { mergeRequestGitState } from './git_state.js';
-import { present, projectMergeRequest } from './routes.js';
+import { present, projectMergeRequest } from './lookup.js';
 
 const mrParams = { id: p.idOrPath().required(), merge_request_iid: p.integer().required() };
 

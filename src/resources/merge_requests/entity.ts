@@ -93,7 +93,14 @@ export function toMergeRequestBasic(p: MergeRequestPresenter, mr: MergeRequest) 
   const merged = mr.state === 'merged';
   const refs = references(p, mr);
   return {
-    ...toMergeRequestSimple(p.config, r.projectPaths.get(mr.project_id) ?? '', mr),
+    id: mr.id,
+    iid: mr.iid,
+    project_id: mr.project_id,
+    title: mr.title,
+    description: mr.description,
+    state: mr.state,
+    created_at: mr.created_at,
+    updated_at: mr.updated_at,
     merged_by: merged ? userBasic(p, mr.merge_user_id) : null,
     merge_user: userBasic(p, mr.merge_user_id),
     merged_at: mr.merged_at,
@@ -127,10 +134,10 @@ export function toMergeRequestBasic(p: MergeRequestPresenter, mr: MergeRequest) 
     should_remove_source_branch: null,
     force_remove_source_branch: bool(mr.force_remove_source_branch),
     prepared_at: mr.created_at,
-    allow_collaboration: false,
-    allow_maintainer_to_push: false,
+    // allow_collaboration and allow_maintainer_to_push appear only on merge requests from forks.
     reference: refs.short,
     references: refs,
+    web_url: webUrl(p.config, `${r.projectPaths.get(mr.project_id) ?? ''}/-/merge_requests/${mr.iid}`),
     time_stats: {
       time_estimate: mr.time_estimate,
       total_time_spent: mr.total_time_spent,

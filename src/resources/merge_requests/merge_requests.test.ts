@@ -330,4 +330,72 @@ describe('merge requests on real git', () => {
     const div = await s.request(`/projects/${p.id}/merge_requests/2/merge`, { method: 'PUT' });
     assert.equal(div.status, 405);
   });
+  test('C-MR6 approvals: approve (201, twice 401), sha 409, approvals, unapprove (404 when none), reset 202; reviewer/assignee filters; group list', async () => {
+    const group = (
+      await s.request('/groups', { method: 'POST', body: { name: unique('g'), path: unique('g') } })
+    ).body as { id: number };
+    const { p, branch } = await setup({ namespace_id: group.id });
+    const head = await branch('ap', { 'ap.txt': 'a\n' });
+    const dev = await createUser(s);
+    await addMember(s, p.id, dev.id, 30);
+    const created = await s.request(`/projects/${p.id}/merge_requests`, {
+      method: 'POST',
+      body: {
+        source_branch: 'ap',
+        target_branch: 'main',
+        title: 'Approve me',
+        reviewer_ids: [dev.id],
+        assignee_ids: [dev.id],
+      },
+    });
+    assert.equal(created.status, 201);
+    const base = `/projects/${p.id}/merge_requests/1`;
+    const wrongSha = await s.request(`${base}/approve`, {
+      method: 'POST',
+      token: dev.token,
+      body: { sha: '1'.repeat(40) },
+    });
+    assert.equal(wrongSha.status, 409);
+    const ok = await s.gitlab(dev.token).MergeRequestApprovals.approve(p.id, 1, { sha: head });
+    assert.equal((ok as unknown as { approved: boolean }).approved, true);
+    const twice = await s.request(`${base}/approve`, { method: 'POST', token: dev.token });
+    assert.equal(twice.status, 401);
+    const status = (await s.request(`${base}/approvals`, { token: dev.token })).body as {
+      user_has_approved: boolean;
+      user_can_approve: boolean;
+      approved_by: Array<{ user: { id: number } }>;
+    };
+    assert.equal(status.user_has_approved, true);
+    assert.equal(status.user_can_approve, false);
+    assert.deepEqual(
+      status.approved_by.map((a) => a.user.id),
+      [dev.id],
+    );
+    const un = await s.request(`${base}/unapprove`, { method: 'POST', token: dev.token });
+    assert.equal(un.status, 201);
+    const unAgain = await s.request(`${base}/unapprove`, { method: 'POST', token: dev.token });
+    assert.equal(unAgain.status, 404);
+    assert.deepEqual(unAgain.body, { message: '404 Not found' });
+    await s.request(`${base}/approve`, { method: 'POST', token: dev.token });
+    assert.equal(
+      (await s.request(`${base}/reset_approvals`, { method: 'PUT', token: dev.token })).status,
+      401,
+    );
+    assert.equal((await s.request(`${base}/reset_approvals`, { method: 'PUT' })).status, 202);
+    assert.equal(((await s.request(`${base}/approvals`)).body as { approved: boolean }).approved, false);
+
+    const ids = async (url: string, token?: string) =>
+      ((await s.request(url, { token })).body as Array<{ iid: number }>).map((m) => m.iid);
+    assert.deepEqual(await ids(`/groups/${group.id}/merge_requests?reviewer_id=${dev.id}`), [1]);
+    assert.deepEqual(await ids(`/groups/${group.id}/merge_requests?assignee_id=none`), []);
+    assert.deepEqual(await ids('/merge_requests?scope=reviews_for_me', dev.token), [1]);
+    assert.deepEqual(await ids('/merge_requests?scope=assigned_to_me', dev.token), [1]);
+    assert.deepEqual(await ids('/merge_requests', dev.token), []);
+    const full = (await s.request(base)).body as {
+      reviewers: Array<{ id: number }>;
+      assignee: { id: number };
+    };
+    assert.equal(full.reviewers[0]?.id, dev.id);
+    assert.equal(full.assignee.id, dev.id);
+  });
 });

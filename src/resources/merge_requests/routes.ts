@@ -1,17 +1,16 @@
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../../deps.js';
-import type { User } from '../../http/auth.js';
 import { endpoint, type RouteContext } from '../../http/endpoint.js';
-import { invalidParams, notFound } from '../../http/errors.js';
+import { invalidParams } from '../../http/errors.js';
 import { findGroup, findProject } from '../../http/lookups.js';
 import { paginate } from '../../http/pagination.js';
 import { type Infer, p } from '../../http/params.js';
-import { authorize, can } from '../../permissions/index.js';
-import type { MergeRequestSubject } from '../../permissions/merge_requests.js';
-import type { ProjectSubject } from '../../permissions/projects.js';
+import { authorize } from '../../permissions/index.js';
+import { approvalsRoutes } from './approvals_routes.js';
 import { changesRoutes } from './changes_routes.js';
 import { findMergeRequests, type MergeRequestFilters } from './finder.js';
-import { acceptMergeRequest, canMergeInto } from './merge.js';
+import { present, projectMergeRequest } from './lookup.js';
+import { acceptMergeRequest } from './merge.js';
 import {
   CreateMergeRequest,
   ListMergeRequests,
@@ -19,33 +18,10 @@ import {
   UPDATE_AT_LEAST_ONE,
   UpdateMergeRequest,
 } from './params.js';
-import { presentMergeRequest, presentMergeRequestList } from './present.js';
+import { presentMergeRequestList } from './present.js';
 import { createMergeRequest, updateMergeRequest } from './service.js';
 
 type ListParams = Infer<typeof ListMergeRequests>;
-
-/** A merge request by iid in a project the viewer can see; missing and hidden are the same 404. */
-export async function projectMergeRequest(
-  deps: Deps,
-  user: User | null,
-  id: string,
-  iid: number,
-): Promise<MergeRequestSubject> {
-  const project = await findProject(deps.db, user, id);
-  return findMergeRequest(deps, user, project, iid);
-}
-
-async function findMergeRequest(deps: Deps, user: User | null, project: ProjectSubject, iid: number) {
-  const mr = await deps.db
-    .selectFrom('merge_requests')
-    .selectAll()
-    .where('project_id', '=', project.project.id)
-    .where('iid', '=', iid)
-    .executeTakeFirst();
-  const subject = mr ? { project, mr } : undefined;
-  if (!subject || !can(user, 'read_merge_request_iid', subject)) throw notFound('Merge Request');
-  return subject;
-}
 
 function filters(params: ListParams, extra: Partial<MergeRequestFilters>): MergeRequestFilters {
   if (params.author_id !== undefined && params.author_username !== undefined)
@@ -62,11 +38,6 @@ async function list(ctx: RouteContext<ListParams>, f: MergeRequestFilters, conte
     contextProjectId,
   });
 }
-
-export const present = (deps: Deps, user: User | null, s: MergeRequestSubject, mr = s.mr) =>
-  presentMergeRequest(deps, user, mr, async (git) =>
-    mr.state === 'opened' && git?.sourceSha ? canMergeInto(deps, s.project, user, mr.target_branch) : false,
-  );
 
 export function mergeRequestsResource(app: FastifyInstance, deps: Deps): void {
   // GET /merge_requests — doc/api/merge_requests.md#list-merge-requests
@@ -168,4 +139,5 @@ export function mergeRequestsResource(app: FastifyInstance, deps: Deps): void {
   });
 
   changesRoutes(app, deps);
+  approvalsRoutes(app, deps);
 }
