@@ -1,4 +1,5 @@
 import fs from 'node:fs';
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import SQLite from 'better-sqlite3';
 import {
@@ -13,7 +14,7 @@ import {
   SqliteDriver,
   type SqliteStatement,
 } from 'kysely';
-import pg from 'pg';
+import type PgModule from 'pg';
 import type { Database } from './schema.js';
 
 export type Db = Kysely<Database>;
@@ -128,19 +129,22 @@ export function pgTimestampToIso(value: string): string {
   return iso.endsWith('Z') ? iso : new Date(iso).toISOString();
 }
 
-const parsersReady = { done: false };
-function installPgParsers(): void {
-  if (parsersReady.done) return;
-  parsersReady.done = true;
+let pgModule: typeof PgModule | null = null;
+/** `pg` is loaded only when PostgreSQL is used: the embedded default starts faster and smaller without it. */
+function loadPg(): typeof PgModule {
+  if (pgModule) return pgModule;
+  const pg = createRequire(import.meta.url)('pg') as typeof PgModule;
   pg.types.setTypeParser(pg.types.builtins.INT8, (v) => Number(v));
   pg.types.setTypeParser(pg.types.builtins.NUMERIC, (v) => Number(v));
   pg.types.setTypeParser(pg.types.builtins.TIMESTAMPTZ, pgTimestampToIso);
   pg.types.setTypeParser(pg.types.builtins.TIMESTAMP, (v) => pgTimestampToIso(`${v}+00`));
   pg.types.setTypeParser(pg.types.builtins.DATE, (v) => v);
+  pgModule = pg;
+  return pg;
 }
 
 function openPostgres(url: string, poolSize: number): OpenDatabase {
-  installPgParsers();
+  const pg = loadPg();
   // A bounded pool per process: workers × instances × poolSize must stay under max_connections.
   const pool = new pg.Pool({
     connectionString: url,
