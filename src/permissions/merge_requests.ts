@@ -1,5 +1,5 @@
 import type { Selectable } from 'kysely';
-import type { MergeRequestsTable } from '../db/schema.js';
+import type { MergeRequestsTable, NotesTable } from '../db/schema.js';
 import type { User } from '../http/auth.js';
 import { ACCESS, isAdmin } from './groups.js';
 import { type ProjectSubject, projectAbilities } from './projects.js';
@@ -11,6 +11,11 @@ export type MergeRequest = Selectable<MergeRequestsTable>;
 export interface MergeRequestSubject {
   project: ProjectSubject;
   mr: MergeRequest;
+}
+
+export interface MergeRequestNoteSubject {
+  mr: MergeRequestSubject;
+  note: Selectable<NotesTable>;
 }
 
 /** Merging into a branch: `rules` are the merge rules of the protections matching the target (empty: unprotected). */
@@ -35,6 +40,17 @@ export const mergeRequestAbilities = {
     !s.project.project.archived &&
     projectAbilities.read_merge_request(actor, s.project) &&
     (s.mr.author_id === actor.id || atLeast(actor, s.project, ACCESS.DEVELOPER)),
+  /** Comments: anyone signed in who reads the MR; a locked discussion takes Reporter+ only. */
+  create_merge_request_note: (actor: User | null, s: MergeRequestSubject) =>
+    actor !== null &&
+    projectAbilities.read_merge_request(actor, s.project) &&
+    (!s.mr.discussion_locked || atLeast(actor, s.project, ACCESS.REPORTER)),
+  update_merge_request_note: (actor: User | null, n: MergeRequestNoteSubject) =>
+    actor !== null && !n.note.system && n.note.author_id === actor.id,
+  destroy_merge_request_note: (actor: User | null, n: MergeRequestNoteSubject) =>
+    actor !== null &&
+    !n.note.system &&
+    (n.note.author_id === actor.id || atLeast(actor, n.mr.project, ACCESS.MAINTAINER)),
   /** Developers and above approve open merge requests (CE's approve_merge_request). */
   approve_merge_request: (actor: User | null, s: MergeRequestSubject) =>
     atLeast(actor, s.project, ACCESS.DEVELOPER) && !s.project.project.archived && s.mr.state !== 'merged',

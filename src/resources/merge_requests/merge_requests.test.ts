@@ -398,4 +398,52 @@ describe('merge requests on real git', () => {
     assert.equal(full.reviewers[0]?.id, dev.id);
     assert.equal(full.assignee.id, dev.id);
   });
+  test('C-MR7 notes on a merge request through gitbeaker: create, list, get, edit by the author only, delete; participants include commenters', async () => {
+    const { p, branch } = await setup({ visibility: 'public' });
+    await branch('nt', { 'nt.txt': 'n\n' });
+    await s.request(`/projects/${p.id}/merge_requests`, {
+      method: 'POST',
+      body: { source_branch: 'nt', target_branch: 'main', title: 'Notes' },
+    });
+    const other = await createUser(s);
+    const note = (await s.gitlab(other.token).MergeRequestNotes.create(p.id, 1, 'Looks good')) as unknown as {
+      id: number;
+      body: string;
+      noteable_type: string;
+      noteable_iid: number;
+    };
+    assert.equal(note.body, 'Looks good');
+    assert.equal(note.noteable_type, 'MergeRequest');
+    assert.equal(note.noteable_iid, 1);
+    const base = `/projects/${p.id}/merge_requests/1/notes`;
+    const list = (await s.request(base)).body as Array<{ id: number }>;
+    assert.deepEqual(
+      list.map((n) => n.id),
+      [note.id],
+    );
+    assert.equal((await s.request(`${base}/${note.id}`)).status, 200);
+    assert.equal((await s.request(`${base}/${note.id}`, { method: 'PUT', body: { body: 'x' } })).status, 403);
+    const edited = await s.request(`${base}/${note.id}`, {
+      method: 'PUT',
+      token: other.token,
+      body: { body: 'Edited' },
+    });
+    assert.equal((edited.body as { body: string }).body, 'Edited');
+    const blank = await s.request(base, { method: 'POST', token: other.token, body: { body: ' ' } });
+    assert.equal(blank.status, 400);
+    const participants = (await s.request(`/projects/${p.id}/merge_requests/1/participants`)).body as Array<{
+      id: number;
+    }>;
+    assert.ok(participants.some((u) => u.id === other.id));
+    assert.equal(
+      (await s.request(`${base}/${note.id}`, { method: 'DELETE', token: other.token })).status,
+      204,
+    );
+    assert.equal((await s.request(`${base}/${note.id}`)).status, 404);
+    assert.equal(
+      ((await s.request(`/projects/${p.id}/merge_requests/1`)).body as { user_notes_count: number })
+        .user_notes_count,
+      0,
+    );
+  });
 });

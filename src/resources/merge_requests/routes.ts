@@ -11,6 +11,7 @@ import { changesRoutes } from './changes_routes.js';
 import { findMergeRequests, type MergeRequestFilters } from './finder.js';
 import { present, projectMergeRequest } from './lookup.js';
 import { acceptMergeRequest } from './merge.js';
+import { mergeRequestNotesRoutes } from './notes_routes.js';
 import {
   CreateMergeRequest,
   ListMergeRequests,
@@ -140,4 +141,5 @@ export function mergeRequestsResource(app: FastifyInstance, deps: Deps): void {
 
   changesRoutes(app, deps);
   approvalsRoutes(app, deps);
+  mergeRequestNotesRoutes(app, deps);
 }
