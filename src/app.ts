@@ -45,6 +45,7 @@ import { repositoriesResource } from './resources/repositories/routes.js';
 import { resourceAccessTokensResource } from './resources/resource_access_tokens/routes.js';
 import { sidekiqResource } from './resources/sidekiq/routes.js';
 import { tagsResource } from './resources/tags/routes.js';
+import { todosResource } from './resources/todos/routes.js';
 import { usersResource } from './resources/users/routes.js';
 
 /** A resource registers its endpoints on the /api/v4 scope. */
@@ -74,6 +75,7 @@ const API_RESOURCES: readonly Resource[] = [
   milestonesResource,
   issuesResource,
   notesResource,
+  todosResource,
   discussionsResource,
   awardEmojiResource,
   mergeRequestsResource,

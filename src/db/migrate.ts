@@ -9,6 +9,7 @@ import * as m0006 from './migrations/0006_issues.js';
 import * as m0007 from './migrations/0007_repositories.js';
 import * as m0008 from './migrations/0008_merge_requests.js';
 import * as m0009 from './migrations/0009_approvals.js';
+import * as m0010 from './migrations/0010_todos_resource_events.js';
 
 /** Every migration, in order. Append only; never edit one that has shipped. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -21,6 +22,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0007_repositories': m0007,
   '0008_merge_requests': m0008,
   '0009_approvals': m0009,
+  '0010_todos_resource_events': m0010,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -468,6 +468,45 @@ export interface ApprovalsTable {
   updated_at: Timestamp;
 }
 
+export interface TodosTable {
+  id: Generated<number>;
+  user_id: number;
+  author_id: number | null;
+  project_id: number | null;
+  group_id: number | null;
+  target_type: string;
+  target_id: number;
+  action: number;
+  state: ColumnType<string, string | undefined, string>;
+  body: string | null;
+  note_id: number | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+export interface ResourceEventBase {
+  id: Generated<number>;
+  user_id: number | null;
+  issue_id: number | null;
+  merge_request_id: number | null;
+  created_at: Timestamp;
+}
+
+export interface ResourceLabelEventsTable extends ResourceEventBase {
+  label_id: number | null;
+  action: string;
+}
+
+export interface ResourceMilestoneEventsTable extends ResourceEventBase {
+  milestone_id: number | null;
+  action: string;
+  state: string;
+}
+
+export interface ResourceStateEventsTable extends ResourceEventBase {
+  state: string;
+}
+
 export interface Database {
   users: UsersTable;
   personal_access_tokens: PersonalAccessTokensTable;
@@ -503,4 +542,8 @@ export interface Database {
   merge_request_assignees: MergeRequestUsersTable;
   merge_request_reviewers: MergeRequestUsersTable;
   approvals: ApprovalsTable;
+  todos: TodosTable;
+  resource_label_events: ResourceLabelEventsTable;
+  resource_milestone_events: ResourceMilestoneEventsTable;
+  resource_state_events: ResourceStateEventsTable;
 }

@@ -1,7 +1,7 @@
 import { type Deps, nowIso } from '../../deps.js';
 import { badRequest, validationFailed } from '../../http/errors.js';
 import type { Note } from '../../permissions/issues.js';
-import { insertNote, type Noteable } from '../notes/service.js';
+import { insertNote, issueNoteHooks, type Noteable } from '../notes/service.js';
 
 const MAX_NOTE = 1_000_000;
 
@@ -37,8 +37,7 @@ export async function replyToDiscussion(
       type: 'DiscussionNote',
       createdAt: attrs.createdAt,
     });
-    if (noteable.type === 'Issue')
-      await trx.updateTable('issues').set({ updated_at: now }).where('id', '=', noteable.id).execute();
+    if (noteable.type === 'Issue') await issueNoteHooks(trx, now, noteable.id, note);
     return note;
   });
 }

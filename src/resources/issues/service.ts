@@ -11,6 +11,7 @@ import { findOrCreateLabels } from '../labels/service.js';
 import type { Milestone } from '../milestones/entity.js';
 import { findMilestones } from '../milestones/finder.js';
 import { systemNotes } from '../notes/service.js';
+import { issueTodos } from '../todos/service.js';
 import * as notes from './system_notes.js';
 
 export interface IssueAttrs {
@@ -165,6 +166,10 @@ export async function createIssue(
         .insertInto('issue_assignees')
         .values(assignees.map((u) => ({ issue_id: issue.id, user_id: u.id })))
         .execute();
+    await issueTodos(trx, now, issue, author.id, {
+      assigned: assignees.map((u) => u.id),
+      text: issue.description,
+    });
     return issue;
   });
 }
@@ -191,6 +196,7 @@ export async function updateIssue(
   const noteable = { type: 'Issue' as const, id: issue.id, projectId: issue.project_id };
   return deps.db.transaction().execute(async (trx) => {
     const bodies: string[] = [];
+    const newAssignees: number[] = [];
     const set: Record<string, unknown> = {};
     if (attrs.title !== undefined && attrs.title.trim() !== issue.title) {
       set.title = attrs.title.trim();
@@ -260,6 +266,7 @@ export async function updateIssue(
           .insertInto('issue_assignees')
           .values(added.map((u) => ({ issue_id: issue.id, user_id: u.id })))
           .execute();
+      newAssignees.push(...added.map((u) => u.id));
       const body = notes.assigneesNote(
         added.map((u) => u.username),
         removed.map((u) => u.username),
@@ -267,6 +274,11 @@ export async function updateIssue(
       if (body) bodies.push(body);
     }
     await systemNotes(trx, now, noteable, actor.id, bodies);
+    await issueTodos(trx, now, issue, actor.id, {
+      assigned: newAssignees,
+      text: set.description === undefined ? undefined : attrs.description,
+      previousText: issue.description,
+    });
     return trx
       .updateTable('issues')
       .set({ ...set, updated_at: bodies.length || Object.keys(set).length ? updatedAt : issue.updated_at })

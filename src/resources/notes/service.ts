@@ -3,6 +3,7 @@ import type { Db } from '../../db/connection.js';
 import { type Deps, nowIso } from '../../deps.js';
 import { validationFailed } from '../../http/errors.js';
 import type { Note } from '../../permissions/issues.js';
+import { issueTodos } from '../todos/service.js';
 
 /** What a note hangs on: noteable_type + noteable_id, so merge requests, snippets and commits reuse notes. */
 export interface Noteable {
@@ -65,6 +66,18 @@ function checkBody(body: string) {
     throw validationFailed({ note: [`is too long (maximum is ${MAX_NOTE} characters)`] });
 }
 
+/** A comment on an issue touches updated_at and makes todos for the users it mentions. */
+export async function issueNoteHooks(trx: Db, now: string, issueId: number, note: Note) {
+  const issue = await trx
+    .updateTable('issues')
+    .set({ updated_at: now })
+    .where('id', '=', issueId)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  if (note.author_id !== null)
+    await issueTodos(trx, now, issue, note.author_id, { text: note.note, noteId: note.id });
+}
+
 /** POST …/notes and …/discussions: a comment, or a reply in an existing discussion. */
 export async function createNote(
   deps: Deps,
@@ -89,8 +102,7 @@ export async function createNote(
       type: attrs.discussion || attrs.discussionId ? 'DiscussionNote' : null,
       createdAt: attrs.createdAt,
     });
-    if (noteable.type === 'Issue')
-      await trx.updateTable('issues').set({ updated_at: now }).where('id', '=', noteable.id).execute();
+    if (noteable.type === 'Issue') await issueNoteHooks(trx, now, noteable.id, note);
     return note;
   });
 }
