@@ -43,6 +43,7 @@ import { protectedBranchesResource } from './resources/protected_branches/routes
 import { protectedTagsResource } from './resources/protected_tags/routes.js';
 import { repositoriesResource } from './resources/repositories/routes.js';
 import { resourceAccessTokensResource } from './resources/resource_access_tokens/routes.js';
+import { resourceEventsResource } from './resources/resource_events/routes.js';
 import { sidekiqResource } from './resources/sidekiq/routes.js';
 import { tagsResource } from './resources/tags/routes.js';
 import { todosResource } from './resources/todos/routes.js';
@@ -75,6 +76,7 @@ const API_RESOURCES: readonly Resource[] = [
   milestonesResource,
   issuesResource,
   notesResource,
+  resourceEventsResource,
   todosResource,
   discussionsResource,
   awardEmojiResource,

@@ -11,6 +11,7 @@ import { findOrCreateLabels } from '../labels/service.js';
 import type { Milestone } from '../milestones/entity.js';
 import { findMilestones } from '../milestones/finder.js';
 import { systemNotes } from '../notes/service.js';
+import { recordLabelEvents, recordMilestoneEvent, recordStateEvent } from '../resource_events/record.js';
 import { issueTodos } from '../todos/service.js';
 import * as notes from './system_notes.js';
 
@@ -161,6 +162,19 @@ export async function createIssue(
       can(author, 'admin_label', s),
     );
     await linkLabels(trx, now, issue.id, labels);
+    await recordLabelEvents(trx, now, author.id, { issue_id: issue.id }, labels, []);
+    if (issue.milestone_id !== null)
+      await recordMilestoneEvent(
+        trx,
+        now,
+        author.id,
+        { issue_id: issue.id },
+        {
+          milestoneId: issue.milestone_id,
+          previousId: null,
+          state: issue.state,
+        },
+      );
     if (assignees.length)
       await trx
         .insertInto('issue_assignees')
@@ -231,15 +245,28 @@ export async function updateIssue(
             .executeTakeFirst()
         : undefined;
       bodies.push(notes.milestoneNote(milestone, previous ?? null));
+      await recordMilestoneEvent(
+        trx,
+        now,
+        actor.id,
+        { issue_id: issue.id },
+        {
+          milestoneId: milestone?.id ?? null,
+          previousId: issue.milestone_id,
+          state: issue.state,
+        },
+      );
     }
     if (attrs.issue_type !== undefined) set.issue_type = attrs.issue_type;
     if (attrs.weight !== undefined) set.weight = attrs.weight;
     if (attrs.state_event === 'close' && issue.state === 'opened') {
       Object.assign(set, { state: 'closed', closed_at: now, closed_by_id: actor.id });
       bodies.push(notes.stateNote('closed'));
+      await recordStateEvent(trx, now, actor.id, { issue_id: issue.id }, 'closed');
     } else if (attrs.state_event === 'reopen' && issue.state === 'closed') {
       Object.assign(set, { state: 'opened', closed_at: null, closed_by_id: null });
       bodies.push(notes.stateNote('reopened'));
+      await recordStateEvent(trx, now, actor.id, { issue_id: issue.id }, 'reopened');
     }
     bodies.push(...(await changeLabels(trx, now, s, actor, issue, attrs)));
     if (assignees !== undefined) {
@@ -332,6 +359,7 @@ async function changeLabels(
       )
       .execute();
   await linkLabels(trx, now, issue.id, added);
+  await recordLabelEvents(trx, now, actor.id, { issue_id: issue.id }, added, removed);
   const body = notes.labelsNote(added, removed);
   return body ? [body] : [];
 }
@@ -354,6 +382,17 @@ export async function deleteIssue(deps: Deps, issue: Issue): Promise<void> {
       .where('awardable_type', '=', 'Issue')
       .where('awardable_id', '=', issue.id)
       .execute();
+    await trx
+      .deleteFrom('todos')
+      .where('target_type', '=', 'Issue')
+      .where('target_id', '=', issue.id)
+      .execute();
+    for (const table of [
+      'resource_label_events',
+      'resource_milestone_events',
+      'resource_state_events',
+    ] as const)
+      await trx.deleteFrom(table).where('issue_id', '=', issue.id).execute();
     await trx
       .deleteFrom('notes')
       .where('noteable_type', '=', 'Issue')
