@@ -14,6 +14,7 @@ export * from './log.js';
 export * from './merge.js';
 export * from './objects.js';
 export * from './pick.js';
+export * from './rebase.js';
 export * from './read.js';
 export * from './refs.js';
 export * from './smart-http.js';

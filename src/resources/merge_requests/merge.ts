@@ -5,15 +5,23 @@
  * removed afterwards when asked.
  */
 import { type Deps, nowIso } from '../../deps.js';
-import { deleteRef, isAncestor, mergeBranch, RefConflictError, squashCommits } from '../../git/index.js';
+import {
+  deleteRef,
+  isAncestor,
+  mergeBranch,
+  RefConflictError,
+  rebaseCommits,
+  squashCommits,
+  updateRef,
+} from '../../git/index.js';
 import type { User } from '../../http/auth.js';
-import { ApiError, apiMessage, methodNotAllowed, unauthorized } from '../../http/errors.js';
+import { ApiError, apiMessage, forbidden, methodNotAllowed, unauthorized } from '../../http/errors.js';
 import { can } from '../../permissions/index.js';
 import type { MergeRequest } from '../../permissions/merge_requests.js';
 import type { ProjectSubject } from '../../permissions/projects.js';
 import { loadBranchRules, matching } from '../protected_branches/rules.js';
 import { isDraft } from './entity.js';
-import { type MergeRequestGitState, mergeRequestGitState } from './git_state.js';
+import { type MergeRequestGitState, mergeRequestGitState, syncHeadRef } from './git_state.js';
 
 /** MergeRequest#can_be_merged_by?: push access, and the merge rules when the target is protected. */
 export async function canMergeInto(deps: Deps, s: ProjectSubject, user: User | null, branch: string) {
@@ -161,4 +169,42 @@ async function removeSourceBranch(deps: Deps, s: ProjectSubject, branch: string,
     // Pushed to since the merge: keep it, as GitLab keeps a branch with new commits.
     if (!(err instanceof RefConflictError)) throw err;
   }
+}
+
+/** Push access to a branch: push_code, and the push rules when it is protected. */
+async function canPushTo(deps: Deps, s: ProjectSubject, user: User, branch: string) {
+  const rules = matching(await loadBranchRules(deps.db, s.project.id), branch);
+  if (!rules.length) return can(user, 'push_code', s);
+  return can(user, 'access_protected_ref', { project: s, rules: rules.flatMap((r) => r.push) });
+}
+
+/**
+ * PUT …/rebase: replays the source branch on the target head and moves it by compare-and-swap.
+ * Runs before the answer, so `rebase_in_progress` is already false.
+ * gitlab-compat: a conflicting rebase leaves the branch as it was without recording merge_error.
+ */
+export async function rebaseMergeRequest(deps: Deps, s: ProjectSubject, user: User, mr: MergeRequest) {
+  if (!(await canPushTo(deps, s, user, mr.source_branch))) throw forbidden();
+  const git = await mergeRequestGitState(deps, mr);
+  if (mr.state !== 'opened' || !git.sourceSha || !git.targetSha) throw methodNotAllowed();
+  if (!git.baseSha || git.baseSha === git.targetSha) return;
+  const repo = deps.git.projectRepo(s.project.id);
+  const out = await rebaseCommits(repo, {
+    onto: git.targetSha,
+    base: git.baseSha,
+    head: git.sourceSha,
+    committer: { name: user.name, email: user.email, date: deps.clock.now() },
+  });
+  if (out.status !== 'rebased') return;
+  try {
+    await updateRef(repo, `refs/heads/${mr.source_branch}`, out.oid, git.sourceSha);
+  } catch (err) {
+    if (err instanceof RefConflictError)
+      throw apiMessage(
+        409,
+        'Failed to enqueue the rebase operation, possibly due to a long-lived transaction. Try again later.',
+      );
+    throw err;
+  }
+  await syncHeadRef(deps, s.project.id, mr.iid, out.oid);
 }

@@ -329,6 +329,30 @@ describe('merge requests on real git', () => {
     assert.equal((await gitOk(['rev-parse', 'origin/main'], d)).trim(), head);
     const div = await s.request(`/projects/${p.id}/merge_requests/2/merge`, { method: 'PUT' });
     assert.equal(div.status, 405);
+
+    // Rebase replays the diverged branch on main (synchronously); then it fast-forwards.
+    const rebased = await s.request(`/projects/${p.id}/merge_requests/2/rebase`, { method: 'PUT' });
+    assert.equal(rebased.status, 202);
+    assert.deepEqual(rebased.body, { rebase_in_progress: false });
+    const after = (await s.request(`/projects/${p.id}/merge_requests/2`)).body as Mr;
+    assert.equal(after.diff_refs?.base_sha, head);
+    const ff2 = await s.request(`/projects/${p.id}/merge_requests/2/merge`, { method: 'PUT' });
+    assert.equal(ff2.status, 200);
+    await gitOk(['fetch', '--quiet', 'origin'], d);
+    assert.equal((await gitOk(['rev-parse', 'origin/main~1'], d)).trim(), head);
+    assert.equal((await gitOk(['log', '-1', '--format=%s', 'origin/main'], d)).trim(), 'div: v.txt');
+    const stranger = await createUser(s);
+    await addMember(s, p.id, stranger.id, 20);
+    await branch('late', { 'late.txt': 'l\n' }, 'origin/main~1');
+    await s.request(`/projects/${p.id}/merge_requests`, {
+      method: 'POST',
+      body: { source_branch: 'late', target_branch: 'main', title: 'Late' },
+    });
+    const denied = await s.request(`/projects/${p.id}/merge_requests/3/rebase`, {
+      method: 'PUT',
+      token: stranger.token,
+    });
+    assert.equal(denied.status, 403);
   });
   test('C-MR6 approvals: approve (201, twice 401), sha 409, approvals, unapprove (404 when none), reset 202; reviewer/assignee filters; group list', async () => {
     const group = (

@@ -10,7 +10,7 @@ import { approvalsRoutes } from './approvals_routes.js';
 import { changesRoutes } from './changes_routes.js';
 import { findMergeRequests, type MergeRequestFilters } from './finder.js';
 import { present, projectMergeRequest } from './lookup.js';
-import { acceptMergeRequest } from './merge.js';
+import { acceptMergeRequest, rebaseMergeRequest } from './merge.js';
 import { mergeRequestNotesRoutes } from './notes_routes.js';
 import {
   CreateMergeRequest,
@@ -136,6 +136,20 @@ export function mergeRequestsResource(app: FastifyInstance, deps: Deps): void {
       const s = await projectMergeRequest(deps, ctx.user, ctx.params.id, ctx.params.merge_request_iid);
       const mr = await acceptMergeRequest(deps, s.project, ctx.user, s.mr, ctx.params);
       return present(deps, ctx.user, s, mr);
+    },
+  });
+
+  // PUT /projects/:id/merge_requests/:merge_request_iid/rebase — doc/api/merge_requests.md#rebase-a-merge-request
+  endpoint(app, deps, {
+    method: 'PUT',
+    url: '/projects/:id/merge_requests/:merge_request_iid/rebase',
+    auth: 'user',
+    params: { id: p.idOrPath().required(), merge_request_iid: p.integer().required(), skip_ci: p.boolean() },
+    async handler(ctx) {
+      const s = await projectMergeRequest(deps, ctx.user, ctx.params.id, ctx.params.merge_request_iid);
+      await rebaseMergeRequest(deps, s.project, ctx.user, s.mr);
+      ctx.reply.code(202);
+      return { rebase_in_progress: false };
     },
   });
 
