@@ -2,12 +2,14 @@ import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../../deps.js';
 import { endpoint } from '../../http/endpoint.js';
 import { invalidParams } from '../../http/errors.js';
+import { findProject } from '../../http/lookups.js';
 import { paginate } from '../../http/pagination.js';
 import { p } from '../../http/params.js';
 import { authorize } from '../../permissions/index.js';
 import { setSubscription } from '../labels/subscriptions.js';
 import { toUserBasic } from '../users/entity.js';
 import { toIssuableTimeStats } from './entity.js';
+import { moveIssue } from './move.js';
 import { presentIssue } from './present.js';
 import { projectIssue } from './routes.js';
 import { setTime } from './service.js';
@@ -24,6 +26,21 @@ const duration = (raw: string) => {
 
 /** Subscriptions, participants and time tracking of an issue. */
 export function issueTimeRoutes(app: FastifyInstance, deps: Deps): void {
+  // POST /projects/:id/issues/:issue_iid/move — doc/api/issues.md#move-an-issue
+  endpoint(app, deps, {
+    method: 'POST',
+    url: '/projects/:id/issues/:issue_iid/move',
+    auth: 'user',
+    params: { ...IssueParams, to_project_id: p.integer().required() },
+    async handler(ctx) {
+      const s = await projectIssue(deps, ctx.user, ctx.params.id, ctx.params.issue_iid);
+      const target = await findProject(deps.db, ctx.user, String(ctx.params.to_project_id));
+      const moved = await moveIssue(deps, ctx.user, s, target);
+      ctx.reply.code(201);
+      return presentIssue(deps, ctx.user, moved);
+    },
+  });
+
   for (const [action, on] of [
     ['subscribe', true],
     ['unsubscribe', false],
