@@ -6,7 +6,7 @@ import { commitFiles } from './commit.js';
 import { InvalidArgumentError } from './errors.js';
 import { GitLayer } from './layer.js';
 import { cherryPick, revertCommit } from './pick.js';
-import { readBlob, readCommit } from './read.js';
+import { peelCommit, readBlob, readCommit } from './read.js';
 import { resolveCommit } from './refs.js';
 import { createRepository } from './storage.js';
 import { AUTHOR, tempDir } from './test-helpers.js';
@@ -134,5 +134,17 @@ describe('blame, cherry-pick and revert', () => {
       }),
       { status: 'empty' },
     );
+  });
+
+  test('peelCommit resolves through the cat-file pool: branches, tags, ids; sees ref moves; null when missing', async () => {
+    const head = (await resolveCommit(repo, 'main'))!;
+    assert.equal(await peelCommit(git.pool, repo, 'main'), head);
+    assert.equal(await peelCommit(git.pool, repo, head), head);
+    const moved = await write('main', 'create', 'peel.txt', 'p\n');
+    assert.equal(await peelCommit(git.pool, repo, 'main'), moved.oid);
+    assert.equal(await peelCommit(git.pool, repo, 'refs/heads/main'), moved.oid);
+    assert.equal(await peelCommit(git.pool, repo, 'no-such-branch'), null);
+    assert.equal(await peelCommit(git.pool, repo, `${moved.oid}^{tree}`), null);
+    await assert.rejects(() => peelCommit(git.pool, repo, '--all'), InvalidArgumentError);
   });
 });

@@ -98,3 +98,12 @@ export async function readTag(pool: CatFilePool, repo: string, rev: string): Pro
   const obj = await pool.read(repo, rev);
   return obj?.type === 'tag' && obj.data ? parseTag(obj.oid, obj.data) : null;
 }
+
+/**
+ * A revision resolved to its commit id through the cat-file pool (no process per call; ref updates
+ * are seen at once), or null. Same lookup rules as `rev-parse --verify <rev>^{commit}`.
+ */
+export async function peelCommit(pool: CatFilePool, repo: string, rev: string): Promise<string | null> {
+  const obj = await pool.info(repo, `${userArg(rev, 'revision')}^{commit}`);
+  return obj?.type === 'commit' ? obj.oid : null;
+}

@@ -8,6 +8,7 @@ import {
   InvalidArgumentError,
   listCommits,
   normalizeFilePath,
+  peelCommit,
   readBlob,
   readCommits,
   readTree,
@@ -35,9 +36,18 @@ export function filePath(raw: string): string {
   }
 }
 
-/** The last commit that touched `path` up to `commit` (Repository#last_commit_id_for_path). */
+/** Answers of lastCommitFor: a commit id fixes its history, so an answer never goes stale. */
+const lastCommits = new Map<string, string | null>();
+const LAST_COMMITS_MAX = 10_000;
+
+/** The last commit that touched `path` up to `commit` (Repository#last_commit_id_for_path), cached. */
 export async function lastCommitFor(repo: string, commit: string, path: string): Promise<string | null> {
+  const key = `${repo}\0${commit}\0${path}`;
+  const known = lastCommits.get(key);
+  if (known !== undefined) return known;
   const [c] = await listCommits(repo, { ref: commit, path, limit: 1 });
+  if (lastCommits.size >= LAST_COMMITS_MAX) lastCommits.delete(lastCommits.keys().next().value!);
+  lastCommits.set(key, c?.id ?? null);
   return c?.id ?? null;
 }
 
@@ -48,7 +58,7 @@ export async function readFileAt(
   ref: string,
 ): Promise<FileAtRef> {
   const path = filePath(rawPath);
-  const commitId = isSafeRevision(ref) ? await resolveCommit(ctx.repo, ref) : null;
+  const commitId = isSafeRevision(ref) ? await peelCommit(deps.git.pool, ctx.repo, ref) : null;
   if (!commitId) throw notFound('Commit');
   const blob = await readBlob(deps.git.pool, ctx.repo, commitId, path);
   if (!blob) throw notFound('File');

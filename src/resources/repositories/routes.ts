@@ -8,6 +8,7 @@ import {
   listCommits,
   mergeBase,
   NotFoundError,
+  peelCommit,
   readCommit,
   readTree,
   readTreeRecursive,
@@ -40,7 +41,7 @@ export function repositoriesResource(app: FastifyInstance, deps: Deps): void {
       const ctx = await readableRepository(deps, c.user, c.params.id);
       const ref = c.params.ref || ctx.subject.project.default_branch || 'HEAD';
       if (!isSafeRevision(ref) || c.params.path.includes('\0')) throw notFound('Tree');
-      const commit = await resolveCommit(ctx.repo, ref);
+      const commit = await peelCommit(deps.git.pool, ctx.repo, ref);
       if (!commit) throw notFound('Tree');
       const entries = c.params.recursive
         ? await readTreeRecursive(deps.git.pool, ctx.repo, commit, c.params.path)
