@@ -40,6 +40,8 @@ export const mergeRequestAbilities = {
     !s.project.project.archived &&
     projectAbilities.read_merge_request(actor, s.project) &&
     (s.mr.author_id === actor.id || atLeast(actor, s.project, ACCESS.DEVELOPER)),
+  destroy_merge_request: (actor: User | null, s: MergeRequestSubject) =>
+    atLeast(actor, s.project, ACCESS.OWNER),
   /** Comments: anyone signed in who reads the MR; a locked discussion takes Reporter+ only. */
   create_merge_request_note: (actor: User | null, s: MergeRequestSubject) =>
     actor !== null &&

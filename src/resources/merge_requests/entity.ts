@@ -19,6 +19,8 @@ export interface MergeRequestRelations {
   milestones: Map<number, Milestone>;
   milestonePaths: (m: Milestone) => string;
   projectPaths: Map<number, string>;
+  /** The target project's merge method ('merge' | 'rebase_merge' | 'ff'). */
+  mergeMethods: Map<number, string>;
   notesCount: Map<number, number>;
   votes: Map<number, { up: number; down: number }>;
   git: Map<number, MergeRequestGitState>;
@@ -41,11 +43,17 @@ function taskCompletion(description: string | null) {
 }
 
 /** MergeRequest#detailed_merge_status for the checks labforge runs (no pipelines or approvals yet). */
-export function detailedMergeStatus(mr: MergeRequest, git: MergeRequestGitState | undefined): string {
+export function detailedMergeStatus(
+  mr: MergeRequest,
+  git: MergeRequestGitState | undefined,
+  mergeMethod: string | undefined,
+): string {
   if (mr.state !== 'opened') return 'not_open';
   if (isDraft(mr.title)) return 'draft_status';
   if (!git?.sourceSha || !git.targetSha) return 'broken_status';
   if (git.hasConflicts) return 'conflict';
+  // Semi-linear and fast-forward merges need the source on top of the target.
+  if (mergeMethod && mergeMethod !== 'merge' && git.baseSha !== git.targetSha) return 'need_rebase';
   return 'mergeable';
 }
 
@@ -125,7 +133,7 @@ export function toMergeRequestBasic(p: MergeRequestPresenter, mr: MergeRequest) 
     milestone: milestone ? toMilestone(p.config, milestone, r.milestonePaths(milestone), p.today) : null,
     merge_when_pipeline_succeeds: false,
     merge_status: git?.canBeMerged ? 'can_be_merged' : 'cannot_be_merged',
-    detailed_merge_status: detailedMergeStatus(mr, git),
+    detailed_merge_status: detailedMergeStatus(mr, git, r.mergeMethods.get(mr.project_id)),
     merge_after: null,
     sha: git?.sourceSha ?? mr.diff_head_sha,
     merge_commit_sha: mr.merge_commit_sha,

@@ -107,6 +107,16 @@ describe('merge requests on real git', () => {
     });
     assert.equal(noTitle.status, 400);
     assert.deepEqual(noTitle.body, { error: 'title is missing' });
+    const dev = await createUser(s);
+    await addMember(s, p.id, dev.id, 30);
+    assert.equal(
+      (await s.request(`/projects/${p.id}/merge_requests/1`, { method: 'DELETE', token: dev.token })).status,
+      403,
+    );
+    assert.equal((await s.request(`/projects/${p.id}/merge_requests/1`, { method: 'DELETE' })).status, 204);
+    assert.equal((await s.request(`/projects/${p.id}/merge_requests/1`)).status, 404);
+    const ls = await gitOk(['ls-remote', 'origin', 'refs/merge-requests/*'], d);
+    assert.equal(ls.trim(), '');
     const none = await s.request(`/projects/${p.id}/merge_requests/99`);
     assert.equal(none.status, 404);
     assert.deepEqual(none.body, { message: '404 Merge Request Not Found' });
@@ -327,6 +337,10 @@ describe('merge requests on real git', () => {
     assert.equal((ff.body as Mr).merge_commit_sha, null);
     await gitOk(['fetch', '--quiet', 'origin'], d);
     assert.equal((await gitOk(['rev-parse', 'origin/main'], d)).trim(), head);
+    assert.equal(
+      ((await s.request(`/projects/${p.id}/merge_requests/2`)).body as Mr).detailed_merge_status,
+      'need_rebase',
+    );
     const div = await s.request(`/projects/${p.id}/merge_requests/2/merge`, { method: 'PUT' });
     assert.equal(div.status, 405);
 

@@ -61,7 +61,7 @@ export async function loadMergeRequestRelations(
         .execute(),
       db
         .selectFrom('projects')
-        .select(['id', 'path_with_namespace'])
+        .select(['id', 'path_with_namespace', 'merge_method'])
         .where('id', 'in', [...new Set(mrs.map((m) => m.project_id))].concat(-1))
         .execute(),
       db
@@ -111,6 +111,7 @@ export async function loadMergeRequestRelations(
     milestones: new Map(milestones.map((m) => [m.id, m])),
     milestonePaths: await milestoneOwnerPaths(db, milestones),
     projectPaths: new Map(projects.map((p) => [p.id, p.path_with_namespace])),
+    mergeMethods: new Map(projects.map((p) => [p.id, p.merge_method])),
     notesCount: new Map(notes.map((n) => [n.noteable_id, Number(n.n)])),
     votes: voteMap,
     git: new Map(gitStates),

@@ -20,7 +20,7 @@ import {
   UpdateMergeRequest,
 } from './params.js';
 import { presentMergeRequestList } from './present.js';
-import { createMergeRequest, updateMergeRequest } from './service.js';
+import { createMergeRequest, deleteMergeRequest, updateMergeRequest } from './service.js';
 
 type ListParams = Infer<typeof ListMergeRequests>;
 
@@ -123,6 +123,19 @@ export function mergeRequestsResource(app: FastifyInstance, deps: Deps): void {
       authorize(ctx.user, 'update_merge_request', s);
       const mr = await updateMergeRequest(deps, s.project, ctx.user, s.mr, params);
       return present(deps, ctx.user, s, mr);
+    },
+  });
+
+  // DELETE /projects/:id/merge_requests/:merge_request_iid — doc/api/merge_requests.md#delete-a-merge-request
+  endpoint(app, deps, {
+    method: 'DELETE',
+    url: '/projects/:id/merge_requests/:merge_request_iid',
+    auth: 'user',
+    params: { id: p.idOrPath().required(), merge_request_iid: p.integer().required() },
+    async handler(ctx) {
+      const s = await projectMergeRequest(deps, ctx.user, ctx.params.id, ctx.params.merge_request_iid);
+      authorize(ctx.user, 'destroy_merge_request', s);
+      await deleteMergeRequest(deps, s.mr);
     },
   });
 

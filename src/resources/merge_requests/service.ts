@@ -3,7 +3,7 @@ import type { Db } from '../../db/connection.js';
 import { nextIid } from '../../db/internal_ids.js';
 import type { MergeRequestsTable } from '../../db/schema.js';
 import { type Deps, nowIso } from '../../deps.js';
-import { readRef } from '../../git/index.js';
+import { deleteRef, readRef } from '../../git/index.js';
 import type { User } from '../../http/auth.js';
 import { apiMessage, validationFailed } from '../../http/errors.js';
 import { can } from '../../permissions/index.js';
@@ -11,7 +11,7 @@ import type { MergeRequest } from '../../permissions/merge_requests.js';
 import type { ProjectSubject } from '../../permissions/projects.js';
 import { findOrCreateLabels } from '../labels/service.js';
 import { findMilestones } from '../milestones/finder.js';
-import { syncHeadRef } from './git_state.js';
+import { headRef, syncHeadRef } from './git_state.js';
 
 export interface MergeRequestAttrs {
   title?: string;
@@ -272,4 +272,30 @@ export async function updateMergeRequest(
     await setUsers(trx, 'merge_request_reviewers', mr.id, reviewers);
     return row;
   });
+}
+
+/** DELETE …/merge_requests/:iid: the row with its links, labels, notes and award emoji; the head ref goes too. */
+export async function deleteMergeRequest(deps: Deps, mr: MergeRequest): Promise<void> {
+  await deps.db.transaction().execute(async (trx) => {
+    await trx
+      .deleteFrom('label_links')
+      .where('target_type', '=', 'MergeRequest')
+      .where('target_id', '=', mr.id)
+      .execute();
+    await trx
+      .deleteFrom('notes')
+      .where('noteable_type', '=', 'MergeRequest')
+      .where('noteable_id', '=', mr.id)
+      .execute();
+    await trx
+      .deleteFrom('award_emoji')
+      .where('awardable_type', '=', 'MergeRequest')
+      .where('awardable_id', '=', mr.id)
+      .execute();
+    await trx.deleteFrom('merge_requests').where('id', '=', mr.id).execute();
+  });
+  const repo = deps.git.projectRepo(mr.project_id);
+  const ref = headRef(mr.iid);
+  const current = await readRef(repo, ref);
+  if (current) await deleteRef(repo, ref, current).catch(() => undefined);
 }
