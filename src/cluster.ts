@@ -57,6 +57,10 @@ export function superviseWorkers(
     }, delay).unref();
   };
 
+  // Workers accept connections themselves from the shared socket. With round-robin the primary
+  // accepts and hands each connection over, and one in flight to a worker that dies (kill -9) stays
+  // open in the primary forever: the client hangs instead of seeing a reset.
+  cluster.schedulingPolicy = cluster.SCHED_NONE;
   for (let slot = 0; slot < config.workers; slot++) fork(slot);
 
   return {

@@ -245,6 +245,8 @@ async function post(url: string, token: string, apiPath: string, body: unknown) 
       method: 'POST',
       headers: { 'private-token': token, 'content-type': 'application/json' },
       body: JSON.stringify(body),
+      // A guard, not an expectation: a request never waits forever on a dead connection.
+      signal: AbortSignal.timeout(20_000),
     });
     const text = await res.text();
     let json: Record<string, unknown> = {};
