@@ -12,7 +12,7 @@ const MAX_RESTART_DELAY_MS = 10_000;
 
 /**
  * The primary of `labforge serve --workers N`: forks N server processes that share the port
- * (node:cluster hands connections out round-robin), restarts any that dies, and on SIGTERM
+ * (each accepts from the shared socket; see SCHED_NONE below), restarts any that dies, and on SIGTERM
  * asks each to drain (they finish in-flight requests, then exit) before exiting 0.
  * Everything the workers share lives in the database; the primary holds no state and no
  * database connection while it supervises.
