@@ -9,6 +9,7 @@ import { p } from '../../http/params.js';
 import { authorize } from '../../permissions/index.js';
 import { type Label, toLabel, toProjectLabel } from './entity.js';
 import { findLabel, findLabels, type LabelScope, loadLabelExtras } from './finder.js';
+import { labelPromoteRoutes } from './promote.js';
 import { createLabel, deleteLabel, updateLabel } from './service.js';
 import { setSubscription } from './subscriptions.js';
 
@@ -82,6 +83,7 @@ async function subscription(
 }
 
 export function labelsResource(app: FastifyInstance, deps: Deps): void {
+  labelPromoteRoutes(app, deps);
   // GET /projects/:id/labels — doc/api/labels.md#list-labels
   endpoint(app, deps, {
     method: 'GET',
