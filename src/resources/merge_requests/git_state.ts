@@ -4,7 +4,15 @@
  * recorded when they left the open state.
  */
 import type { Deps } from '../../deps.js';
-import { diffTrees, mergeBase, mergeTrees, readRef, updateRef } from '../../git/index.js';
+import {
+  diffTrees,
+  mergeBase,
+  mergeTrees,
+  RefConflictError,
+  readRef,
+  readRefs,
+  updateRef,
+} from '../../git/index.js';
 import type { MergeRequest } from '../../permissions/merge_requests.js';
 
 export interface MergeRequestGitState {
@@ -19,57 +27,95 @@ export interface MergeRequestGitState {
 
 export const headRef = (iid: number) => `refs/merge-requests/${iid}/head`;
 
-/** Reads the heads and merges the trees in memory; keeps refs/merge-requests/<iid>/head on the source head. */
+const recorded = (mr: MergeRequest): MergeRequestGitState => ({
+  sourceSha: mr.diff_head_sha,
+  targetSha: mr.diff_start_sha,
+  baseSha: mr.diff_base_sha,
+  hasConflicts: false,
+  canBeMerged: mr.state === 'merged',
+  changesCount: null,
+});
+
+/**
+ * The git state of a page of merge requests: one `for-each-ref` per project for every source,
+ * target and head ref, then a merge base and an in-memory merge per open MR (in parallel), and
+ * the change count only when asked (the single-MR entity). Head refs that lag are moved.
+ */
+export async function mergeRequestGitStates(
+  deps: Deps,
+  mrs: readonly MergeRequest[],
+  opts: { withChanges?: boolean } = {},
+): Promise<Map<number, MergeRequestGitState>> {
+  const out = new Map<number, MergeRequestGitState>();
+  const open = mrs.filter((m) => m.state === 'opened' || m.state === 'locked');
+  for (const m of mrs) if (!open.includes(m)) out.set(m.id, recorded(m));
+  const byProject = new Map<number, MergeRequest[]>();
+  for (const m of open) byProject.set(m.project_id, [...(byProject.get(m.project_id) ?? []), m]);
+  await Promise.all(
+    [...byProject].map(async ([projectId, list]) => {
+      const repo = deps.git.projectRepo(projectId);
+      const refs = await readRefs(
+        repo,
+        list.flatMap((m) => [
+          `refs/heads/${m.source_branch}`,
+          `refs/heads/${m.target_branch}`,
+          headRef(m.iid),
+        ]),
+      );
+      await Promise.all(
+        list.map(async (m) => {
+          const sourceSha = refs.get(`refs/heads/${m.source_branch}`) ?? null;
+          const targetSha = refs.get(`refs/heads/${m.target_branch}`) ?? null;
+          if (!sourceSha || !targetSha) {
+            out.set(m.id, {
+              sourceSha,
+              targetSha,
+              baseSha: null,
+              hasConflicts: false,
+              canBeMerged: false,
+              changesCount: null,
+            });
+            return;
+          }
+          const [baseSha, merged] = await Promise.all([
+            mergeBase(repo, targetSha, sourceSha),
+            mergeTrees(repo, targetSha, sourceSha),
+          ]);
+          const changesCount = opts.withChanges ? (await diffTrees(repo, baseSha, sourceSha)).length : null;
+          const current = refs.get(headRef(m.iid)) ?? null;
+          if (current !== sourceSha) await moveHeadRef(repo, m.iid, sourceSha, current);
+          out.set(m.id, {
+            sourceSha,
+            targetSha,
+            baseSha,
+            hasConflicts: !merged.clean,
+            canBeMerged: merged.clean,
+            changesCount,
+          });
+        }),
+      );
+    }),
+  );
+  return out;
+}
+
+/** One merge request's git state, with its change count. */
 export async function mergeRequestGitState(deps: Deps, mr: MergeRequest): Promise<MergeRequestGitState> {
-  if (mr.state !== 'opened' && mr.state !== 'locked') {
-    return {
-      sourceSha: mr.diff_head_sha,
-      targetSha: mr.diff_start_sha,
-      baseSha: mr.diff_base_sha,
-      hasConflicts: false,
-      canBeMerged: mr.state === 'merged',
-      changesCount: null,
-    };
+  return (await mergeRequestGitStates(deps, [mr], { withChanges: true })).get(mr.id)!;
+}
+
+async function moveHeadRef(repo: string, iid: number, sha: string, current: string | null) {
+  try {
+    await updateRef(repo, headRef(iid), sha, current);
+  } catch (err) {
+    // Another reader moved it at the same moment to the same head; nothing to do.
+    if (!(err instanceof RefConflictError)) throw err;
   }
-  const repo = deps.git.projectRepo(mr.project_id);
-  const [sourceSha, targetSha] = await Promise.all([
-    readRef(repo, `refs/heads/${mr.source_branch}`),
-    readRef(repo, `refs/heads/${mr.target_branch}`),
-  ]);
-  if (!sourceSha || !targetSha)
-    return {
-      sourceSha,
-      targetSha,
-      baseSha: null,
-      hasConflicts: false,
-      canBeMerged: false,
-      changesCount: null,
-    };
-  const [baseSha, merged] = await Promise.all([
-    mergeBase(repo, targetSha, sourceSha),
-    mergeTrees(repo, targetSha, sourceSha),
-  ]);
-  const diffs = await diffTrees(repo, baseSha, sourceSha);
-  await syncHeadRef(deps, mr.project_id, mr.iid, sourceSha);
-  return {
-    sourceSha,
-    targetSha,
-    baseSha,
-    hasConflicts: !merged.clean,
-    canBeMerged: merged.clean,
-    changesCount: diffs.length,
-  };
 }
 
 /** GitLab keeps refs/merge-requests/<iid>/head at the source head (fetchable by clients). */
 export async function syncHeadRef(deps: Deps, projectId: number, iid: number, sha: string): Promise<void> {
   const repo = deps.git.projectRepo(projectId);
-  const ref = headRef(iid);
-  const current = await readRef(repo, ref);
-  if (current === sha) return;
-  try {
-    await updateRef(repo, ref, sha, current);
-  } catch {
-    // Another reader moved it at the same moment to the same head; nothing to do.
-  }
+  const current = await readRef(repo, headRef(iid));
+  if (current !== sha) await moveHeadRef(repo, iid, sha, current);
 }

@@ -12,7 +12,7 @@ import {
   toMergeRequestBasic,
   toMergeRequestSimple,
 } from './entity.js';
-import { type MergeRequestGitState, mergeRequestGitState } from './git_state.js';
+import { type MergeRequestGitState, mergeRequestGitStates } from './git_state.js';
 
 const group = <K, V>(pairs: Array<[K, V]>) => {
   const m = new Map<K, V[]>();
@@ -34,6 +34,7 @@ const usersOf = (db: Db, table: 'merge_request_assignees' | 'merge_request_revie
 export async function loadMergeRequestRelations(
   deps: Deps,
   mrs: readonly MergeRequest[],
+  opts: { withChanges?: boolean } = {},
 ): Promise<MergeRequestRelations> {
   const db = deps.db;
   const some = mrs.length ? mrs.map((m) => m.id) : [-1];
@@ -80,11 +81,7 @@ export async function loadMergeRequestRelations(
         .where('name', 'in', ['thumbsup', 'thumbsdown'])
         .groupBy(['awardable_id', 'name'])
         .execute(),
-      Promise.all(
-        mrs.map(
-          async (m): Promise<[number, MergeRequestGitState]> => [m.id, await mergeRequestGitState(deps, m)],
-        ),
-      ),
+      mergeRequestGitStates(deps, mrs, opts),
     ]);
   const userIds = [
     ...new Set(
@@ -114,7 +111,7 @@ export async function loadMergeRequestRelations(
     mergeMethods: new Map(projects.map((p) => [p.id, p.merge_method])),
     notesCount: new Map(notes.map((n) => [n.noteable_id, Number(n.n)])),
     votes: voteMap,
-    git: new Map(gitStates),
+    git: gitStates,
   };
 }
 
@@ -147,7 +144,7 @@ export async function presentMergeRequest(
   mr: MergeRequest,
   canMerge: (git: MergeRequestGitState | undefined) => Promise<boolean>,
 ) {
-  const relations = await loadMergeRequestRelations(deps, [mr]);
+  const relations = await loadMergeRequestRelations(deps, [mr], { withChanges: true });
   const subscribed = await subscribedIds(deps.db, viewer?.id ?? null, 'MergeRequest', [mr.id]);
   return toMergeRequest(
     { config: deps.config, today: today(deps), relations, contextProjectId: mr.project_id },
