@@ -10,6 +10,7 @@ import { authorize, can } from '../../permissions/index.js';
 import type { IssueSubject } from '../../permissions/issues.js';
 import type { ProjectSubject } from '../../permissions/projects.js';
 import { issueTimeRoutes } from './actions_routes.js';
+import { issueClosedByRoutes } from './closed_by.js';
 import { findIssues, type IssueFilters, issueStatistics, type NotFilters } from './finder.js';
 import { CreateIssue, ListIssues, UPDATE_AT_LEAST_ONE, UpdateIssue } from './params.js';
 import { presentIssue, presentIssueList } from './present.js';
@@ -285,4 +286,5 @@ export function issuesResource(app: FastifyInstance, deps: Deps): void {
   });
 
   issueTimeRoutes(app, deps);
+  issueClosedByRoutes(app, deps);
 }
