@@ -27,6 +27,38 @@ export interface MergeRequestGitState {
 
 export const headRef = (iid: number) => `refs/merge-requests/${iid}/head`;
 
+interface Mergeability {
+  baseSha: string | null;
+  clean: boolean;
+}
+
+/**
+ * Merge base and cleanliness depend only on the two commits, so they are remembered per git
+ * layer (bounded, oldest dropped first): a list page costs one for-each-ref per project once its
+ * heads have been seen. Safe across instances: the key is the pair of immutable object ids.
+ */
+const MERGEABILITY_CACHE_SIZE = 10_000;
+const mergeabilityCaches = new WeakMap<object, Map<string, Mergeability>>();
+
+async function mergeability(deps: Deps, repo: string, target: string, source: string): Promise<Mergeability> {
+  let cache = mergeabilityCaches.get(deps.git);
+  if (!cache) {
+    cache = new Map();
+    mergeabilityCaches.set(deps.git, cache);
+  }
+  const key = `${repo}\0${target}\0${source}`;
+  const hit = cache.get(key);
+  if (hit) return hit;
+  const [baseSha, merged] = await Promise.all([
+    mergeBase(repo, target, source),
+    mergeTrees(repo, target, source),
+  ]);
+  const value = { baseSha, clean: merged.clean };
+  cache.set(key, value);
+  if (cache.size > MERGEABILITY_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+  return value;
+}
+
 const recorded = (mr: MergeRequest): MergeRequestGitState => ({
   sourceSha: mr.diff_head_sha,
   targetSha: mr.diff_start_sha,
@@ -77,10 +109,7 @@ export async function mergeRequestGitStates(
             });
             return;
           }
-          const [baseSha, merged] = await Promise.all([
-            mergeBase(repo, targetSha, sourceSha),
-            mergeTrees(repo, targetSha, sourceSha),
-          ]);
+          const { baseSha, clean } = await mergeability(deps, repo, targetSha, sourceSha);
           const changesCount = opts.withChanges ? (await diffTrees(repo, baseSha, sourceSha)).length : null;
           const current = refs.get(headRef(m.iid)) ?? null;
           if (current !== sourceSha) await moveHeadRef(repo, m.iid, sourceSha, current);
@@ -88,8 +117,8 @@ export async function mergeRequestGitStates(
             sourceSha,
             targetSha,
             baseSha,
-            hasConflicts: !merged.clean,
-            canBeMerged: merged.clean,
+            hasConflicts: !clean,
+            canBeMerged: clean,
             changesCount,
           });
         }),
