@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { createUser } from '../../../test/factories.js';
 import { startTestServer, type TestServer } from '../../../test/server.js';
-import { addMember, api, createGroup, createProject, type Json } from './test_helpers.js';
+import { addMember, api, createProject, type Json } from './test_helpers.js';
 
 describe('issues', () => {
   let s: TestServer;
