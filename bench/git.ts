@@ -246,7 +246,8 @@ async function main() {
   const names = Object.keys(urls);
   const bodies: Record<string, { type: string; body: string }> = {};
   for (const [i, name] of names.entries()) {
-    const res = await fetch(urls[name]!, { headers });
+    // The first read of a path walks history for its last commit; a reused socket may be closed meanwhile.
+    const res = await fetch(urls[name]!, { headers }).catch(() => fetch(urls[name]!, { headers }));
     const body = await res.text();
     if (res.status !== 200) throw new Error(`${name}: ${res.status} ${body.slice(0, 200)}`);
     bodies[String(i)] = { type: res.headers.get('content-type') ?? 'application/json', body };

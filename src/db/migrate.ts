@@ -10,6 +10,7 @@ import * as m0007 from './migrations/0007_repositories.js';
 import * as m0008 from './migrations/0008_merge_requests.js';
 import * as m0009 from './migrations/0009_approvals.js';
 import * as m0010 from './migrations/0010_todos_resource_events.js';
+import * as m0011 from './migrations/0011_commit_statuses_comments.js';
 
 /** Every migration, in order. Append only; never edit one that has shipped. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -23,6 +24,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0008_merge_requests': m0008,
   '0009_approvals': m0009,
   '0010_todos_resource_events': m0010,
+  '0011_commit_statuses_comments': m0011,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

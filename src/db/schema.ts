@@ -543,7 +543,40 @@ export interface Database {
   merge_request_reviewers: MergeRequestUsersTable;
   approvals: ApprovalsTable;
   todos: TodosTable;
+  commit_statuses: CommitStatusesTable;
+  commit_notes: CommitNotesTable;
   resource_label_events: ResourceLabelEventsTable;
   resource_milestone_events: ResourceMilestoneEventsTable;
   resource_state_events: ResourceStateEventsTable;
+}
+
+export interface CommitStatusesTable {
+  id: Generated<number>;
+  project_id: number;
+  sha: string;
+  ref: string | null;
+  name: string;
+  status: string;
+  target_url: string | null;
+  description: string | null;
+  coverage: number | null;
+  allow_failure: Bool;
+  author_id: number | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  started_at: Timestamp | null;
+  finished_at: Timestamp | null;
+}
+
+export interface CommitNotesTable {
+  id: Generated<number>;
+  project_id: number;
+  commit_id: string;
+  note: string;
+  path: string | null;
+  line: number | null;
+  line_type: string | null;
+  author_id: number | null;
+  created_at: Timestamp;
+  updated_at: Timestamp;
 }

@@ -1,5 +1,6 @@
 import type { User } from '../http/auth.js';
 import { forbidden } from '../http/errors.js';
+import { commitAbilities } from './commits.js';
 import { groupAbilities } from './groups.js';
 import { issueAbilities } from './issues.js';
 import { mergeRequestAbilities } from './merge_requests.js';
@@ -18,6 +19,7 @@ export const abilities = {
   ...groupAbilities,
   ...projectAbilities,
   ...repositoryAbilities,
+  ...commitAbilities,
   ...issueAbilities,
   ...mergeRequestAbilities,
   ...personalAccessTokenAbilities,

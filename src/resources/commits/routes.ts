@@ -20,9 +20,11 @@ import { isSafeRevision, readableRepository, writableRepository } from '../repos
 import { toCommit, toCommitDetail } from './entity.js';
 import { commitPickResource } from './pick_routes.js';
 import { commitToBranch } from './service.js';
+import { commitStatusesResource } from './statuses.js';
 
 export function commitsResource(app: FastifyInstance, deps: Deps): void {
   commitPickResource(app, deps);
+  commitStatusesResource(app, deps);
   const findCommit = async (repo: string, sha: string) => {
     const c = isSafeRevision(sha) ? await readCommit(deps.git.pool, repo, sha) : null;
     if (!c) throw notFound('Commit');
