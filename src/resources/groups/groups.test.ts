@@ -78,6 +78,15 @@ describe('groups', () => {
       (reserved.body as { message: string }).message,
       'Failed to save group {:path=>["admin is a reserved name"]}',
     );
+    const logo = await s.request('/groups', {
+      method: 'POST',
+      body: { name: 'x', path: 'slash-command-logo.png' },
+    });
+    assert.equal(logo.status, 400);
+    assert.equal(
+      (logo.body as { message: string }).message,
+      'Failed to save group {:path=>["slash-command-logo.png is a reserved name"]}',
+    );
 
     const path = unique('dup');
     await create({ name: 'dup', path });

@@ -14,8 +14,11 @@ export const PROJECT_NAME_MESSAGE =
 const GROUP_NAME = /^[\p{L}\p{N}\u{00A9}-\u{1f9ff}_][\p{L}\p{N}\p{Pd}\u{00A9}-\u{1f9ff}_. ()]*$/u;
 const PROJECT_NAME = /^[\p{L}\p{N}\u{00A9}-\u{1f9ff}_][\p{L}\p{N}\p{Pd}\u{002B}\u{00A9}-\u{1f9ff}_. ]*$/u;
 
-/** Top-level routes of the web app: no top-level group or user may take them. */
-const TOP_LEVEL_RESERVED = new Set([
+/**
+ * Top-level routes of the web app (doc/user/reserved_names.md, "Reserved group names"). Users and
+ * top-level groups share one namespace, so this one list serves usernames and group paths alike.
+ */
+export const TOP_LEVEL_RESERVED: ReadonlySet<string> = new Set([
   '-',
   '.well-known',
   '404.html',
@@ -25,6 +28,7 @@ const TOP_LEVEL_RESERVED = new Set([
   '503.html',
   'admin',
   'api',
+  'apple-touch-icon-precomposed.png',
   'apple-touch-icon.png',
   'assets',
   'dashboard',
@@ -49,6 +53,7 @@ const TOP_LEVEL_RESERVED = new Set([
   'sitemap',
   'sitemap.xml',
   'sitemap.xml.gz',
+  'slash-command-logo.png',
   'snippets',
   'unsubscribes',
   'uploads',

@@ -174,6 +174,13 @@ describe('users', () => {
       body: { email: 'reserved@example.com', name: 'R', username: 'admin', password: 'long-enough-1' },
     });
     assert.deepEqual(reserved.body, { message: { username: ['admin is a reserved name'] } });
+    // Usernames and top-level groups share one namespace: one list of reserved names (doc/user/reserved_names.md).
+    const asset = await s.request('/users', {
+      method: 'POST',
+      body: { email: 'asset@example.com', name: 'A', username: 'deploy.html', password: 'long-enough-1' },
+    });
+    assert.equal(asset.status, 400);
+    assert.deepEqual(asset.body, { message: { username: ['deploy.html is a reserved name'] } });
   });
 
   test('POST /users (C24): a taken email or username answers 409 with GitLab sentence', async () => {

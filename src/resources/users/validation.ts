@@ -1,3 +1,5 @@
+import { TOP_LEVEL_RESERVED } from '../namespaces/validation.js';
+
 /**
  * The User model's validations, answered as GitLab's render_validation_error! answers them:
  * {"message":{"password":["is too short (minimum is 8 characters)"]}} (C21).
@@ -17,48 +19,6 @@ export const EMAIL_FORMAT = /^[^@\s]+@[^@\s]+$/;
 const USERNAME_FORMAT = /^[a-zA-Z0-9_.][a-zA-Z0-9_\-.]*$/;
 const USERNAME_FORMAT_MESSAGE =
   "can contain only letters, digits, '_', '-' and '.'. Cannot start with '-' or end in '.', '.git' or '.atom'.";
-
-/** Top-level routes a user namespace cannot take (a subset of Gitlab::PathRegex::TOP_LEVEL_ROUTES). */
-const RESERVED_USERNAMES = new Set([
-  '-',
-  '.well-known',
-  '404.html',
-  '422.html',
-  '500.html',
-  '502.html',
-  '503.html',
-  'admin',
-  'api',
-  'apple-touch-icon.png',
-  'assets',
-  'dashboard',
-  'explore',
-  'favicon.ico',
-  'favicon.png',
-  'files',
-  'groups',
-  'health_check',
-  'help',
-  'import',
-  'jwt',
-  'login',
-  'oauth',
-  'profile',
-  'projects',
-  'public',
-  'robots.txt',
-  's',
-  'search',
-  'sitemap',
-  'sitemap.xml',
-  'sitemap.xml.gz',
-  'slash-command-logo.png',
-  'snippets',
-  'unsubscribes',
-  'uploads',
-  'users',
-  'v2',
-]);
 
 /** Passwords GitLab refuses outright (a sample of config/weak_password_digests.yml's source list). */
 const WEAK_PASSWORDS = new Set([
@@ -98,7 +58,7 @@ export function checkUsername(errors: Errors, username: string): void {
   if (username.length > MAX_STRING) addError(errors, 'username', 'is too long (maximum is 255 characters)');
   if (!USERNAME_FORMAT.test(username) || /(\.|\.git|\.atom)$/i.test(username))
     addError(errors, 'username', USERNAME_FORMAT_MESSAGE);
-  if (RESERVED_USERNAMES.has(username.toLowerCase()))
+  if (TOP_LEVEL_RESERVED.has(username.toLowerCase()))
     addError(errors, 'username', `${username} is a reserved name`);
 }
 
