@@ -7,15 +7,15 @@
 //   - how many git processes the server started during those reads (a PATH shim logs every git
 //     the server runs: reads go through the long-lived cat-file pool, not a process per request).
 //   npx tsx bench/git.ts [--duration 5] [--connections 20] [--clones 3]
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import Fastify from 'fastify';
 import { repoPath } from '../src/git/storage.js';
+import { freePort, stop, waitFor200 } from './support.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = new Map<string, string>();
@@ -45,34 +45,6 @@ async function serveBare(port: number, bodiesFile: string): Promise<void> {
 }
 
 // ---- helpers -------------------------------------------------------------------------------------
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitFor200(url: string, headers: Record<string, string>, timeoutMs = 60000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      if ((await fetch(url, { headers })).status === 200) return;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error(`no 200 from ${url}`);
-}
-
-function stop(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
-}
 
 const gitEnv = (home: string) => ({
   ...(process.env.BENCH_TRACE ? { GIT_TRACE2_PERF: process.env.BENCH_TRACE } : {}),
@@ -195,7 +167,7 @@ async function main() {
   const base = `${origin}/api/v4`;
   const headers = { 'private-token': ROOT_TOKEN };
   const server = spawn(process.execPath, command, { env, stdio: ['ignore', 'ignore', 'inherit'] });
-  await waitFor200(`${base}/user`, headers);
+  await waitFor200(`${base}/user`, headers, 60000);
 
   const created = await fetch(`${base}/projects`, {
     method: 'POST',

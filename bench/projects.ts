@@ -3,9 +3,8 @@
 // GET /projects/:id of a private project, as a signed-in member — each compared in the same run
 // with a bare Fastify handler answering the same bytes.
 //   npx tsx bench/projects.ts [--duration 5] [--connections 20] [--database sqlite|postgres]
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,6 +12,7 @@ import autocannon from 'autocannon';
 import Fastify from 'fastify';
 import { openDatabase } from '../src/db/connection.js';
 import { tokenDigest } from '../src/security/tokens.js';
+import { freePort, stop, waitFor200 } from './support.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = new Map<string, string>();
@@ -40,34 +40,6 @@ async function serveBare(port: number, bodiesFile: string): Promise<void> {
 }
 
 // ---- helpers -------------------------------------------------------------------------------------
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitFor200(url: string, headers: Record<string, string>, timeoutMs = 30000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      if ((await fetch(url, { headers })).status === 200) return;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  throw new Error(`no 200 from ${url}`);
-}
-
-function stop(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
-}
 
 interface Result {
   rps: number;

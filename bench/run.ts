@@ -4,13 +4,13 @@
 // the load generator shares the machine's cores with the server, which caps what 2 workers can show.
 // Prints a Markdown table: requests/s, p99 latency, the ratio to the bare handler, memory, and
 // time from process start to the first 200 answer. Ratios are the figures: machines here are noisy.
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
+import { freePort, stop, waitFor200 } from './support.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = new Map<string, string>();
@@ -27,15 +27,6 @@ interface Result {
   rps: number;
   p99: number;
   errors: number;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const srv = net.createServer().listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as net.AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 /** Resident memory of a process and its children (cluster workers), in MB. */
@@ -60,18 +51,6 @@ function rssMb(pid: number): number {
   return Math.round(total / 1024);
 }
 
-async function waitFor200(url: string, headers: Record<string, string>, timeoutMs = 20000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try {
-      const res = await fetch(url, { headers });
-      if (res.status === 200) return;
-    } catch {}
-    await new Promise((r) => setTimeout(r, 2));
-  }
-  throw new Error(`no 200 from ${url}`);
-}
-
 async function load(name: string, url: string, headers: Record<string, string>): Promise<Result> {
   const r = await autocannon({
     url,
@@ -82,14 +61,6 @@ async function load(name: string, url: string, headers: Record<string, string>):
     ...(loadWorkers > 0 ? { workers: loadWorkers } : {}),
   });
   return { name, rps: Math.round(r.requests.average), p99: r.latency.p99, errors: r.errors + r.non2xx };
-}
-
-function stop(child: ChildProcess): Promise<void> {
-  return new Promise((resolve) => {
-    if (child.exitCode !== null) return resolve();
-    child.once('exit', () => resolve());
-    child.kill('SIGTERM');
-  });
 }
 
 async function bare(workers: number): Promise<Result[]> {
