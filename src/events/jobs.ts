@@ -24,6 +24,9 @@ export class JobQueue {
   /** When this process's worker started, for the Sidekiq process metrics. */
   readonly startedAt = new Date();
   #timer: NodeJS.Timeout | null = null;
+  /** One tick at a time: a kick during a tick (an enqueue) is remembered and runs right after it. */
+  #ticking = false;
+  #kickedWhileTicking = false;
   #running = 0;
   #stopped = false;
   #drained: Array<() => void> = [];
@@ -79,7 +82,12 @@ export class JobQueue {
   }
 
   #kick(delay = 0): void {
-    if (this.#stopped || this.#timer) return;
+    if (this.#stopped) return;
+    if (this.#ticking) {
+      this.#kickedWhileTicking = true;
+      return;
+    }
+    if (this.#timer) return;
     this.#timer = setTimeout(() => {
       this.#timer = null;
       void this.#tick();
@@ -89,14 +97,18 @@ export class JobQueue {
 
   async #tick(): Promise<void> {
     if (this.#stopped) return;
+    this.#ticking = true;
+    this.#kickedWhileTicking = false;
     let worked = false;
     try {
       await this.#reclaimAbandoned();
       worked = await this.#runOne();
     } catch {
       // The database may be closing; try again later.
+    } finally {
+      this.#ticking = false;
     }
-    this.#kick(worked ? 0 : this.pollMs);
+    this.#kick(worked || this.#kickedWhileTicking ? 0 : this.pollMs);
   }
 
   /**
