@@ -8,7 +8,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { gitText, runGit } from './command.js';
-import { CommitActionError, InvalidArgumentError, NotFoundError } from './errors.js';
+import { CommitActionError, InvalidArgumentError, NotFoundError, RefConflictError } from './errors.js';
 import { EMPTY_TREE_OID, OID_PATTERN } from './objects.js';
 import {
   assertValidRefName,
@@ -50,6 +50,11 @@ export interface CommitFilesParams {
   actions: readonly CommitAction[];
   /** Replace the branch with start_branch/start_sha + actions even when it exists. */
   force?: boolean;
+  /**
+   * The branch head a caller already checked something against (an optimistic lock): the commit
+   * builds on it and the compare-and-swap expects it, so a branch that moved since is refused.
+   */
+  expectedHead?: string | null;
 }
 
 export interface CommitFilesResult {
@@ -159,6 +164,8 @@ export async function commitFiles(repo: string, p: CommitFilesParams): Promise<C
   if (p.committer) checkIdentity(p.committer, 'committer');
   if (p.message.includes('\0')) throw new InvalidArgumentError('message', 'NUL in message');
   const { base, current } = await resolveBase(repo, p);
+  if (p.expectedHead !== undefined && current !== p.expectedHead)
+    throw new RefConflictError(`refs/heads/${p.branch}`);
 
   const tmp = await fs.mkdtemp(path.join(os.tmpdir(), 'labforge-index-'));
   const env = { GIT_INDEX_FILE: path.join(tmp, 'index') };

@@ -5,7 +5,7 @@ import { after, before, describe, test } from 'node:test';
 import { CatFilePool } from './catfile.js';
 import { commitFiles } from './commit.js';
 import { commitDiff, compare, isAncestor, mergeBase } from './diff.js';
-import { CommitActionError, InvalidArgumentError, NotFoundError } from './errors.js';
+import { CommitActionError, InvalidArgumentError, NotFoundError, RefConflictError } from './errors.js';
 import { commitStats, countCommits, listCommits } from './log.js';
 import { commitTitle, formatGitDate } from './objects.js';
 import { readBlob, readCommit, readCommits, readTree, readTreeRecursive } from './read.js';
@@ -433,6 +433,41 @@ describe('git commits, reads, history and diffs', () => {
     assert.notEqual(v1.target, v1.commit?.id);
     assert.equal((await listTags(repo, ['v1.0'])).length, 1);
     assert.equal(await resolveCommit(repo, 'v1.0'), v1.commit?.id);
+  });
+
+  test('commitFiles with expectedHead refuses a branch that moved since, and builds on it otherwise', async () => {
+    const { oid: head } = await commitFiles(repo, {
+      branch: 'pinned',
+      start_branch: 'feature',
+      message: 'pinned start',
+      author: AUTHOR,
+      actions: [{ action: 'create', file_path: 'pinned.txt', content: 'p\n' }],
+    });
+    const moved = await commitFiles(repo, {
+      branch: 'pinned',
+      message: 'moved',
+      author: AUTHOR,
+      actions: [{ action: 'create', file_path: 'moved.txt', content: 'm\n' }],
+    });
+    await assert.rejects(
+      commitFiles(repo, {
+        branch: 'pinned',
+        message: 'stale',
+        author: AUTHOR,
+        expectedHead: head,
+        actions: [{ action: 'create', file_path: 'stale.txt', content: 's\n' }],
+      }),
+      RefConflictError,
+    );
+    assert.equal(await resolveCommit(repo, 'pinned'), moved.oid);
+    const ok = await commitFiles(repo, {
+      branch: 'pinned',
+      message: 'fresh',
+      author: AUTHOR,
+      expectedHead: moved.oid,
+      actions: [{ action: 'create', file_path: 'fresh.txt', content: 'f\n' }],
+    });
+    assert.equal(ok.parent, moved.oid);
   });
 });
 

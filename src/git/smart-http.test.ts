@@ -234,27 +234,35 @@ describe('smart HTTP (real git CLI against node:http)', () => {
     }
   });
 
-  test('denyNonFastForwards makes git refuse a force push; without it the force push applies', async () => {
+  test("noForcePush: labforge's pre-receive hook refuses a force push of those refs with the message; fast-forwards and other refs pass", async () => {
     const work = path.join(dir, 'clone-v2');
     await cliOk(['fetch', '--quiet', 'origin'], { cwd: work });
     await cliOk(['reset', '--quiet', '--hard', 'origin/main'], { cwd: work });
     await cliOk(['push', '--quiet', 'origin', 'HEAD:refs/heads/protected'], { cwd: work });
     const before = (await readRef(repo, 'refs/heads/protected'))!;
     await cliOk(['commit', '--quiet', '--amend', '-m', 'Rewritten'], { cwd: work });
-    validate.fn = (push) => ({
+    validate.fn = () => ({
       allow: true,
-      denyNonFastForwards: push.commands.some((c) => c.ref === 'refs/heads/protected'),
+      noForcePush: { refs: ['refs/heads/protected'], message: 'GitLab: no force push here.' },
     });
     try {
       const r = await cli(['push', '--force', 'origin', 'HEAD:refs/heads/protected'], { cwd: work });
       assert.notEqual(r.code, 0);
-      assert.match(r.stderr, /\[remote rejected\].*protected.*non-fast-forward/);
+      assert.match(r.stderr, /remote: GitLab: no force push here\./);
+      assert.match(r.stderr, /\[remote rejected\].*protected.*pre-receive hook declined/);
       assert.equal(await readRef(repo, 'refs/heads/protected'), before);
       assert.deepEqual((await srv.lastPush()).applied, []);
       await cliOk(['push', '--quiet', '--force', 'origin', 'HEAD:refs/heads/unprotected'], { cwd: work });
+      // A fast-forward of a guarded ref passes the hook.
+      await cliOk(['reset', '--quiet', '--hard', before], { cwd: work });
+      await cliOk(['commit', '--quiet', '--allow-empty', '-m', 'On top'], { cwd: work });
+      await cliOk(['push', '--quiet', 'origin', 'HEAD:refs/heads/protected'], { cwd: work });
+      const forward = (await readRef(repo, 'refs/heads/protected'))!;
+      assert.notEqual(forward, before);
       validate.fn = () => ({ allow: true });
+      await cliOk(['commit', '--quiet', '--amend', '--allow-empty', '-m', 'Rewritten again'], { cwd: work });
       await cliOk(['push', '--quiet', '--force', 'origin', 'HEAD:refs/heads/protected'], { cwd: work });
-      assert.notEqual(await readRef(repo, 'refs/heads/protected'), before);
+      assert.notEqual(await readRef(repo, 'refs/heads/protected'), forward);
     } finally {
       validate.fn = undefined;
     }

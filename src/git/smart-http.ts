@@ -13,6 +13,7 @@ import type { Readable, Writable } from 'node:stream';
 import zlib from 'node:zlib';
 import { spawnGit } from './command.js';
 import { GitError, InvalidArgumentError } from './errors.js';
+import { labforgeHooksPath, NO_FORCE_PUSH_ENV, NO_FORCE_PUSH_MESSAGE_ENV } from './hooks.js';
 import { OID_PATTERN, ZERO_OID } from './objects.js';
 import { FLUSH, pktLine, readPkt, sideBand } from './pktline.js';
 import { isValidRefName, readRefs } from './refs.js';
@@ -180,13 +181,15 @@ export interface PushRequest {
 
 /**
  * A pre-receive decision: refuse the whole push (as a failing pre-receive hook does) with a
- * message, or let it through, optionally with git itself refusing non-fast-forward updates
- * (protected branches without force push). The check runs before the pack is received, so it
- * cannot look at the pushed commits; `denyNonFastForwards` is how ancestry is enforced.
- * gitlab-compat: the non-fast-forward rule then applies to every ref of that push, not only the
- * protected ones, and checks that need the pushed objects (file locks, push rules) are not possible.
+ * message, or let it through. The check runs before the pack is received, so it cannot look at
+ * the pushed commits; `noForcePush` lists the refs whose non-fast-forward updates labforge's own
+ * pre-receive hook then refuses once the pack is in, with `message` (see hooks.ts).
+ * gitlab-compat: checks that need the pushed objects beyond ancestry (file locks, push rules)
+ * are not made.
  */
-export type PushDecision = { allow: true; denyNonFastForwards?: boolean } | { allow: false; message: string };
+export type PushDecision =
+  | { allow: true; noForcePush?: { refs: readonly string[]; message: string } }
+  | { allow: false; message: string };
 
 export type PushValidator = (push: PushRequest) => PushDecision | Promise<PushDecision>;
 
@@ -367,10 +370,16 @@ export async function receivePack(
     await drain(input).catch(() => {});
     return { exitCode: null, stderr: '', push, rejected: true, applied: [] };
   }
+  const guarded = decision.noForcePush?.refs.length ? decision.noForcePush : null;
   const result = await runService({
     args,
-    env: {},
-    config: decision.denyNonFastForwards ? ['receive.denyNonFastForwards=true'] : [],
+    env: guarded
+      ? {
+          [NO_FORCE_PUSH_ENV]: guarded.refs.join('\n'),
+          [NO_FORCE_PUSH_MESSAGE_ENV]: guarded.message,
+        }
+      : {},
+    config: guarded ? [`core.hooksPath=${labforgeHooksPath()}`] : [],
     timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     prefix: buffered,
     body: input,

@@ -30,6 +30,8 @@ export interface ApiCommitParams {
   author_name?: string;
   force?: boolean;
   actions: CommitAction[];
+  /** See CommitFilesParams.expectedHead (the files API's last_commit_id lock). */
+  expectedHead?: string | null;
 }
 
 /** helpers.rb `authorize_push_to_branch!` */
@@ -62,6 +64,7 @@ export async function commitToBranch(
       committer: { name: user.name, email: user.email, date: deps.clock.now() },
       actions: p.actions,
       force: p.force,
+      expectedHead: p.expectedHead,
     });
   } catch (err) {
     throw commitError(err, p);
@@ -80,6 +83,7 @@ function commitError(err: unknown, p: ApiCommitParams): unknown {
       );
     return apiMessage(400, err.message);
   }
+  // Gitaly's updateref.Error text for a branch that moved under the commit (UserCommitFiles).
   if (err instanceof RefConflictError)
     return apiMessage(400, `Could not update refs/heads/${p.branch}. Please refresh and try again.`);
   if (err instanceof NotFoundError) {

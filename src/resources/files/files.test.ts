@@ -145,27 +145,72 @@ describe('repository files', () => {
     assert.equal(ok.status, 201, ok.text);
   });
 
-  test('two writers commit to the same branch at once: one wins, the other gets an error, nothing lost', async () => {
+  test("concurrent writers from the same old value (API + API): exactly one wins, the rest get GitLab's error, nothing lost", async () => {
+    // Each writer holds last_commit_id from the same read, so every one starts from the same branch
+    // head: a lock that let two through (check, then commit on whatever the head is by then) fails.
+    const lost = [
+      'You are attempting to update a file that has changed since you started editing it.',
+      'Could not update refs/heads/main. Please refresh and try again.',
+    ];
+    const created = await s.request(`${files()}/race.txt`, {
+      method: 'POST',
+      body: { branch: 'main', content: 'start', commit_message: 'race start' },
+    });
+    assert.equal(created.status, 201, created.text);
+    for (let round = 0; round < 4; round++) {
+      const before = (await s.request(`${files()}/race.txt?ref=main`)).body as {
+        commit_id: string;
+        last_commit_id: string;
+      };
+      const writers = ['a', 'b', 'c', 'd'].map((w) => `${round}-${w}`);
+      const results = await Promise.all(
+        writers.map((content) =>
+          s.request(`${files()}/race.txt`, {
+            method: 'PUT',
+            body: {
+              branch: 'main',
+              content,
+              commit_message: `race ${content}`,
+              last_commit_id: before.last_commit_id,
+            },
+          }),
+        ),
+      );
+      const winners = results.flatMap((r, i) => (r.status === 200 ? [writers[i]!] : []));
+      assert.equal(winners.length, 1, `round ${round}: ${results.map((r) => r.status).join(',')}`);
+      for (const r of results.filter((x) => x.status !== 200)) {
+        assert.equal(r.status, 400);
+        assert.ok(lost.includes((r.body as { message: string }).message), r.text);
+      }
+      // The branch head is the winner's commit, directly on the head every writer started from.
+      const head = (await s.request(`/projects/${project.id}/repository/commits/main`)).body as {
+        parent_ids: string[];
+        title: string;
+      };
+      assert.deepEqual(head.parent_ids, [before.commit_id]);
+      assert.equal(head.title, `race ${winners[0]}`);
+      assert.equal((await s.request(`${files()}/race.txt/raw?ref=main`)).text, winners[0]);
+    }
+  });
+
+  test('writers without a lock at once: every accepted commit stays on the branch', async () => {
     const n = 6;
     const results = await Promise.all(
       Array.from({ length: n }, (_, i) =>
-        s.request(`${files()}/race-${i}.txt`, {
+        s.request(`${files()}/free-${i}.txt`, {
           method: 'POST',
-          body: { branch: 'main', content: String(i), commit_message: `race ${i}` },
+          body: { branch: 'main', content: String(i), commit_message: `free ${i}` },
         }),
       ),
     );
-    const won = results.filter((r) => r.status === 201).length;
-    assert.ok(won >= 1);
     for (const r of results.filter((x) => x.status !== 201)) {
       assert.equal(r.status, 400);
       assert.deepEqual(r.body, {
         message: 'Could not update refs/heads/main. Please refresh and try again.',
       });
     }
-    // Every accepted commit is on the branch.
     for (const [i, r] of results.entries()) {
-      const f = await s.request(`${files()}/race-${i}.txt?ref=main`);
+      const f = await s.request(`${files()}/free-${i}.txt?ref=main`);
       assert.equal(f.status, r.status === 201 ? 200 : 404);
     }
   });

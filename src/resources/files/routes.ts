@@ -127,9 +127,10 @@ export function filesResource(app: FastifyInstance, deps: Deps): void {
     async handler({ user, params }) {
       const ctx = await writableRepository(deps, user, params.id);
       const path = filePath(params.file_path);
-      await checkLastCommit(ctx, params.branch, path, params.last_commit_id);
+      const expectedHead = await checkLastCommit(ctx, params.branch, path, params.last_commit_id);
       await commitToBranch(deps, ctx, user, {
         ...params,
+        expectedHead,
         actions: [
           {
             action: 'update',
@@ -162,8 +163,12 @@ export function filesResource(app: FastifyInstance, deps: Deps): void {
     async handler({ user, params }) {
       const ctx = await writableRepository(deps, user, params.id);
       const path = filePath(params.file_path);
-      await checkLastCommit(ctx, params.branch, path, params.last_commit_id);
-      await commitToBranch(deps, ctx, user, { ...params, actions: [{ action: 'delete', file_path: path }] });
+      const expectedHead = await checkLastCommit(ctx, params.branch, path, params.last_commit_id);
+      await commitToBranch(deps, ctx, user, {
+        ...params,
+        expectedHead,
+        actions: [{ action: 'delete', file_path: path }],
+      });
     },
   });
 }

@@ -90,9 +90,18 @@ export function fileHeaders(f: FileAtRef): Record<string, string> {
   };
 }
 
-/** Files::UpdateService's optimistic lock: the file's last commit on the branch must be the one given. */
-export async function checkLastCommit(ctx: RepoContext, branch: string, path: string, lastCommitId?: string) {
-  if (!lastCommitId) return;
+/**
+ * Files::UpdateService's optimistic lock: the file's last commit on the branch must be the one
+ * given. Answers the branch head the check was made against (undefined without a lock), for the
+ * commit to build on and compare-and-swap against, so a push landing in between is not overwritten.
+ */
+export async function checkLastCommit(
+  ctx: RepoContext,
+  branch: string,
+  path: string,
+  lastCommitId?: string,
+): Promise<string | null | undefined> {
+  if (!lastCommitId) return undefined;
   const head = await resolveCommit(ctx.repo, `refs/heads/${branch}`);
   const last = head ? await lastCommitFor(ctx.repo, head, path) : null;
   if (last !== lastCommitId)
@@ -100,6 +109,7 @@ export async function checkLastCommit(ctx: RepoContext, branch: string, path: st
       400,
       'You are attempting to update a file that has changed since you started editing it.',
     );
+  return head;
 }
 
 /** `range[start]` and `range[end]` as Grape checks them (both required, positive integers, start ≤ end). */

@@ -139,7 +139,11 @@ describe('git over HTTP', () => {
     await gitOk(['commit', '-q', '-m', 'Rewrite'], m);
     const force = await git(['push', '--force', 'origin', 'HEAD:main'], m);
     assert.notEqual(force.code, 0);
-    assert.match(force.stderr, /non-fast-forward|rejected/);
+    assert.match(
+      force.stderr,
+      /remote: GitLab: You are not allowed to force push code to a protected branch on this project\./,
+    );
+    assert.match(force.stderr, /\[remote rejected\] HEAD -> main \(pre-receive hook declined\)/);
     const upd = await s.request(`/projects/${p.id}/protected_branches/main`, {
       method: 'PATCH',
       body: { allow_force_push: true },
@@ -155,6 +159,12 @@ describe('git over HTTP', () => {
     await gitOk(['push', '-q', 'origin', 'HEAD:refs/heads/release/1.0'], m);
     const devRelease = await git(['push', 'origin', 'HEAD:refs/heads/release/2.0'], d);
     assert.match(devRelease.stderr, /You are not allowed to create protected branches on this project\./);
+    const devDelete = await git(['push', 'origin', ':release/1.0'], d);
+    assert.notEqual(devDelete.code, 0);
+    assert.match(
+      devDelete.stderr,
+      /GitLab: You are not allowed to delete protected branches from this project\. Only a project maintainer or owner can delete a protected branch\./,
+    );
     const delRelease = await git(['push', 'origin', ':release/1.0'], m);
     assert.match(delRelease.stderr, /You can only delete protected branches using the web interface\./);
 

@@ -40,7 +40,7 @@ export async function checkPush(
     loadTagRules(deps.db, project.id),
   ]);
   const initial = project.empty_repo ? await defaultBranchProtection(deps, project) : null;
-  let denyNonFastForwards = false;
+  const noForcePush: string[] = [];
   for (const cmd of push.commands) {
     if (cmd.ref.startsWith('refs/heads/')) {
       const name = cmd.ref.slice('refs/heads/'.length);
@@ -67,9 +67,8 @@ export async function checkPush(
       const pushRules = rules.flatMap((r) => r.push);
       if (!can(user, 'access_protected_ref', { project: subject, rules: pushRules }))
         return refuse(cmd.type === 'create' ? PUSH_ERRORS.createProtected : PUSH_ERRORS.pushProtected);
-      // gitlab-compat: the pack is not read before deciding, so a force push to a protected branch is
-      // refused by git itself (non-fast-forward) rather than with GitLab's message.
-      if (cmd.type === 'update' && !rules.every((r) => r.allow_force_push)) denyNonFastForwards = true;
+      // Whether an update is a force push shows only once the pack is in: the git layer's hook decides.
+      if (cmd.type === 'update' && !rules.every((r) => r.allow_force_push)) noForcePush.push(cmd.ref);
     } else if (cmd.ref.startsWith('refs/tags/')) {
       const name = cmd.ref.slice('refs/tags/'.length);
       const rules = matching(tagRules, name);
@@ -82,5 +81,5 @@ export async function checkPush(
         return refuse(PUSH_ERRORS.createProtectedTag);
     }
   }
-  return { allow: true, denyNonFastForwards };
+  return { allow: true, noForcePush: { refs: noForcePush, message: `GitLab: ${PUSH_ERRORS.forcePush}` } };
 }
