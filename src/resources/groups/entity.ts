@@ -12,6 +12,16 @@ export function toBasicGroupDetails(config: Cfg, g: Namespace) {
   return { id: g.id, web_url: groupWebUrl(config, g), name: g.name };
 }
 
+/** lib/api/entities/public_group_details.rb */
+export function toPublicGroupDetails(config: Cfg, g: Namespace) {
+  return {
+    ...toBasicGroupDetails(config, g),
+    avatar_url: g.avatar_url,
+    full_name: g.full_name,
+    full_path: g.full_path,
+  };
+}
+
 const PROTECTION_DEFAULTS: Record<number, object> = {
   0: {
     allowed_to_push: [{ access_level: 30 }],

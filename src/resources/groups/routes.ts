@@ -16,6 +16,7 @@ import { findGroups, type GroupFilters } from './finder.js';
 import { CreateGroup, ListGroups, ListSubgroups, ShareGroup, UpdateGroup } from './params.js';
 import { createGroup, scheduleGroupDeletion, shareGroup, unshareGroup, updateGroup } from './service.js';
 import { transferGroup } from './transfer.js';
+import { transferLocationsResource } from './transfer_locations.js';
 
 /** GroupProjectsFinder::DEFAULT_PROJECTS_LIMIT */
 const GROUP_PROJECTS_LIMIT = 100;
@@ -71,6 +72,8 @@ export async function presentGroupDetail(
 }
 
 export function groupsResource(app: FastifyInstance, deps: Deps): void {
+  transferLocationsResource(app, deps);
+
   // GET /groups — doc/api/groups.md#list-groups
   endpoint(app, deps, {
     method: 'GET',

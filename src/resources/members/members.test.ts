@@ -204,4 +204,67 @@ describe('members', () => {
       [1],
     );
   });
+  test('bulk add: user_id and username as comma lists answer {"status":"success"}; existing members take the level; unknown users are skipped', async () => {
+    const g = await post('/groups', { name: 'bulk', path: unique('bulk') });
+    const [a, b, c] = [await createUser(s), await createUser(s), await createUser(s)];
+    await s.request(`/groups/${g.id}/members`, { method: 'POST', body: { user_id: a.id, access_level: 10 } });
+    const res = await fetch(`${s.url}/api/v4/groups/${g.id}/members`, {
+      method: 'POST',
+      headers: { 'private-token': s.rootToken, 'content-type': 'application/json' },
+      body: JSON.stringify({ user_id: `${a.id},${b.id},999999`, access_level: 30 }),
+    });
+    assert.equal(res.status, 201);
+    assert.equal(await res.text(), '{"status":"success"}');
+    const levels = async (path: string) =>
+      Object.fromEntries(((await s.request(path)).body as Member[]).map((m) => [m.username, m.access_level]));
+    const g1 = await levels(`/groups/${g.id}/members`);
+    assert.equal(g1[a.username], 30);
+    assert.equal(g1[b.username], 30);
+    assert.equal(g1[c.username], undefined);
+
+    const p1 = await post('/projects', { name: unique('bulkp') });
+    const byName = await s.request(`/projects/${p1.id}/members`, {
+      method: 'POST',
+      body: { username: `${b.username},${c.username.toUpperCase()}`, access_level: 20 },
+    });
+    assert.equal(byName.status, 201);
+    assert.deepEqual(byName.body, { status: 'success' });
+    const pm = await levels(`/projects/${p1.id}/members`);
+    assert.equal(pm[b.username], 20);
+    assert.equal(pm[c.username], 20);
+
+    const tooMany = await s.request(`/projects/${p1.id}/members`, {
+      method: 'POST',
+      body: { user_id: Array.from({ length: 101 }, (_, i) => i + 1).join(','), access_level: 20 },
+    });
+    assert.deepEqual(tooMany.body, { status: 'error', message: 'Too many users specified (limit is 100)' });
+    // The rules of a single add still hold: a maintainer cannot grant Owner.
+    const maint = await createUser(s);
+    await s.request(`/projects/${p1.id}/members`, {
+      method: 'POST',
+      body: { user_id: maint.id, access_level: 40 },
+    });
+    const owner = await s.request(`/projects/${p1.id}/members`, {
+      method: 'POST',
+      token: maint.token,
+      body: { user_id: `${a.id},${b.id}`, access_level: 50 },
+    });
+    assert.equal(owner.status, 403);
+    const bad = await s.request(`/groups/${g.id}/members`, {
+      method: 'POST',
+      body: { user_id: `${a.id},${b.id}`, access_level: 60 },
+    });
+    assert.deepEqual(bad.body, { error: 'access_level does not have a valid value' });
+
+    const api = s.gitlab();
+    const g2 = await api.Groups.create('GB bulk', unique('gbbulk'));
+    const answer = (await api.GroupMembers.add(g2.id as number, 30, {
+      userId: `${a.id},${b.id}`,
+    })) as unknown as { status: string };
+    assert.deepEqual(answer, { status: 'success' });
+    assert.deepEqual(
+      (await api.GroupMembers.all(g2.id as number)).map((m) => m.id).sort((x, y) => x - y),
+      [1, a.id, b.id].sort((x, y) => x - y),
+    );
+  });
 });

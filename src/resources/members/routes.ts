@@ -10,7 +10,7 @@ import { ACCESS, MEMBER_ACCESS_LEVELS } from '../../permissions/groups.js';
 import { can } from '../../permissions/index.js';
 import { type MemberRow, toMember } from './entity.js';
 import { findMembers, type MemberSource } from './finder.js';
-import { addMember, removeMember, updateMember } from './service.js';
+import { addMember, addMembers, BULK_ADD_LIMIT, removeMember, updateMember } from './service.js';
 
 interface ResolvedSource {
   source: MemberSource;
@@ -70,6 +70,31 @@ async function present(deps: Deps, rows: MemberRow[]) {
         r.created_by_id === null ? null : (byId.get(r.created_by_id) ?? null),
       ),
     );
+}
+
+/** The bulk form of POST …/members: `user_id=1,2,3` or `username=a,b`. */
+async function addMany(
+  deps: Deps,
+  source: MemberSource,
+  by: User,
+  list: string,
+  byUsername: boolean,
+  attrs: { access_level: number; expires_at?: string },
+): Promise<{ status: 'success' } | { status: 'error'; message: string }> {
+  const names = [...new Set(list.split(',').map((x) => x.trim()))].filter((x) => x !== '');
+  if (names.length === 0) return { status: 'error', message: 'No users specified.' };
+  if (names.length > BULK_ADD_LIMIT)
+    return { status: 'error', message: `Too many users specified (limit is ${BULK_ADD_LIMIT})` };
+  const q = deps.db.selectFrom('users').selectAll();
+  const ids = names.filter((n) => /^\d+$/.test(n)).map(Number);
+  const lower = names.map((n) => n.toLowerCase());
+  const users = byUsername
+    ? await q.where((eb) => eb(eb.fn('lower', ['username']), 'in', lower)).execute()
+    : ids.length > 0
+      ? await q.where('id', 'in', ids).execute()
+      : [];
+  await addMembers(deps, source, users, by, attrs);
+  return { status: 'success' };
 }
 
 const listParams = {
@@ -133,6 +158,12 @@ export function membersResource(app: FastifyInstance, deps: Deps): void {
         const r = await resolve(deps, user, params.id);
         if (!r.canAdmin) throw forbidden();
         if (params.access_level === ACCESS.OWNER && !r.canAdminOwner) throw forbidden();
+        const list = params.user_id ?? params.username!;
+        if (list.includes(',')) {
+          // Several users at once: GitLab answers {"status":"success"} (or "error" with a message).
+          reply.code(201);
+          return addMany(deps, r.source, user, list, params.user_id === undefined, params);
+        }
         const q = deps.db.selectFrom('users').selectAll();
         const target = await (params.user_id !== undefined
           ? /^\d+$/.test(params.user_id)

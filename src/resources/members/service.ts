@@ -49,6 +49,56 @@ export async function addMember(
     .executeTakeFirstOrThrow();
 }
 
+/** How many users one bulk add may name (Members::CreateService's DEFAULT_INVITE_LIMIT). */
+export const BULK_ADD_LIMIT = 100;
+
+/**
+ * POST …/members with several users (Members::CreateService): each becomes a member at the level
+ * given, an existing direct member is set to it; users that do not exist are skipped, as GitLab
+ * skips them. One transaction, so a failure leaves no member half-added.
+ */
+export async function addMembers(
+  deps: Deps,
+  source: MemberSource,
+  users: readonly User[],
+  by: User,
+  attrs: { access_level: number; expires_at?: string },
+): Promise<void> {
+  const now = nowIso(deps);
+  await deps.db.transaction().execute(async (trx) => {
+    for (const user of users) {
+      const existing = await trx
+        .selectFrom('members')
+        .select('id')
+        .where('source_type', '=', source.type)
+        .where('source_id', '=', source.id)
+        .where('user_id', '=', user.id)
+        .executeTakeFirst();
+      if (existing) {
+        await trx
+          .updateTable('members')
+          .set({ access_level: attrs.access_level, expires_at: attrs.expires_at ?? null, updated_at: now })
+          .where('id', '=', existing.id)
+          .execute();
+        continue;
+      }
+      await trx
+        .insertInto('members')
+        .values({
+          source_type: source.type,
+          source_id: source.id,
+          user_id: user.id,
+          access_level: attrs.access_level,
+          expires_at: attrs.expires_at ?? null,
+          created_by_id: by.id,
+          created_at: now,
+          updated_at: now,
+        })
+        .execute();
+    }
+  });
+}
+
 async function directMember(deps: Deps, source: MemberSource, userId: number) {
   const row = await deps.db
     .selectFrom('members')
