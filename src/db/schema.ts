@@ -369,6 +369,10 @@ export interface NotesTable {
   discussion_id: string;
   created_at: Timestamp;
   updated_at: Timestamp;
+  /** DiffNote only: Gitlab::Diff::Position#to_h as JSON (0014). */
+  position: string | null;
+  resolved_at: Timestamp | null;
+  resolved_by_id: number | null;
 }
 
 export interface AwardEmojiTable {

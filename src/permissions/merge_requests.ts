@@ -53,6 +53,13 @@ export const mergeRequestAbilities = {
     actor !== null &&
     !n.note.system &&
     (n.note.author_id === actor.id || atLeast(actor, n.mr.project, ACCESS.MAINTAINER)),
+  /** Resolving threads: the merge request's author, or Developer+ (Discussion#can_resolve?). */
+  resolve_merge_request_note: (actor: User | null, s: MergeRequestSubject) =>
+    actor !== null &&
+    projectAbilities.read_merge_request(actor, s.project) &&
+    (s.mr.author_id === actor.id || atLeast(actor, s.project, ACCESS.DEVELOPER)),
+  award_merge_request_emoji: (actor: User | null, s: MergeRequestSubject) =>
+    actor !== null && projectAbilities.read_merge_request(actor, s.project),
   /** Developers and above approve open merge requests (CE's approve_merge_request). */
   approve_merge_request: (actor: User | null, s: MergeRequestSubject) =>
     atLeast(actor, s.project, ACCESS.DEVELOPER) && !s.project.project.archived && s.mr.state !== 'merged',

@@ -6,31 +6,30 @@ import { notFound, recordNotFound, unauthorized } from '../../http/errors.js';
 import { paginate, paginationParams } from '../../http/pagination.js';
 import { p } from '../../http/params.js';
 import { can } from '../../permissions/index.js';
-import type { IssueSubject } from '../../permissions/issues.js';
-import { projectIssue } from '../issues/routes.js';
-import { findIssueNote } from '../notes/routes.js';
+import { issueTarget, mergeRequestTarget, type NoteTarget } from '../notes/target.js';
 import { type AwardEmoji, toAwardEmoji } from './entity.js';
 import { type Awardable, addAward, removeAward } from './service.js';
 
-const IssueParams = { id: p.idOrPath().required(), issue_iid: p.integer().required() };
-const NoteParams = { ...IssueParams, note_id: p.integer().required() };
-
 interface Target {
-  subject: IssueSubject;
+  note: NoteTarget;
   awardable: Awardable;
 }
 
-/** The awardable of a route: the issue, or one of its notes the viewer can see (else 404). */
+type Resolve = (deps: Deps, user: User | null, id: string, iid: number) => Promise<NoteTarget>;
+
+/** The awardable of a route: the issue or merge request, or one of its notes the viewer can see (else 404). */
 async function target(
   deps: Deps,
+  resolve: Resolve,
   user: User | null,
-  params: { id: string; issue_iid: number; note_id?: number },
+  params: { id: string; iid: number; note_id?: number },
 ): Promise<Target> {
-  const subject = await projectIssue(deps, user, params.id, params.issue_iid);
+  const t = await resolve(deps, user, params.id, params.iid);
   if (params.note_id === undefined)
-    return { subject, awardable: { type: 'Issue', id: subject.issue.id, awardable: true } };
-  const note = await findIssueNote(deps, user, subject, params.note_id);
-  return { subject, awardable: { type: 'Note', id: note.id, awardable: !note.system } };
+    return { note: t, awardable: { type: t.noteable.type, id: t.noteable.id, awardable: true } };
+  const note = await t.notes().where('id', '=', params.note_id).executeTakeFirst();
+  if (!note) throw notFound('Note');
+  return { note: t, awardable: { type: 'Note', id: note.id, awardable: !note.system } };
 }
 
 function awards(deps: Deps, a: Awardable) {
@@ -57,67 +56,83 @@ export async function presentAwards(deps: Deps, list: readonly AwardEmoji[]) {
   return list.map((a) => toAwardEmoji(deps.config, a, byId.get(a.user_id)));
 }
 
-/** Award emoji on issues and on issue notes (doc/api/emoji_reactions.md). */
+// GET /projects/:id/issues/:issue_iid/award_emoji — doc/api/emoji_reactions.md#list-an-awardables-emoji-reactions
+// GET /projects/:id/merge_requests/:merge_request_iid/award_emoji — doc/api/emoji_reactions.md#list-an-awardables-emoji-reactions
+// GET /projects/:id/issues/:issue_iid/notes/:note_id/award_emoji — doc/api/emoji_reactions.md#list-a-comments-emoji-reactions
+// GET /projects/:id/merge_requests/:merge_request_iid/notes/:note_id/award_emoji — doc/api/emoji_reactions.md#list-a-comments-emoji-reactions
+// GET …/award_emoji/:award_id — doc/api/emoji_reactions.md#get-single-emoji-reaction
+// POST …/award_emoji — doc/api/emoji_reactions.md#add-a-new-emoji-reaction
+// DELETE …/award_emoji/:award_id — doc/api/emoji_reactions.md#delete-an-emoji-reaction
+/** Award emoji on issues, merge requests and their notes (doc/api/emoji_reactions.md): one set of routes per awardable. */
 export function awardEmojiResource(app: FastifyInstance, deps: Deps): void {
-  for (const [suffix, base] of [
-    ['/award_emoji', IssueParams],
-    ['/notes/:note_id/award_emoji', NoteParams],
-  ] as const) {
-    const url = `/projects/:id/issues/:issue_iid${suffix}`;
+  const kinds = [
+    ['issues', 'issue_iid', issueTarget],
+    ['merge_requests', 'merge_request_iid', mergeRequestTarget],
+  ] as const;
+  for (const [segment, iidName, resolve] of kinds)
+    for (const suffix of ['/award_emoji', '/notes/:note_id/award_emoji'] as const) {
+      const url = `/projects/:id/${segment}/:${iidName}${suffix}`;
+      const base = {
+        id: p.idOrPath().required(),
+        [iidName]: p.integer().required(),
+        ...(suffix === '/award_emoji' ? {} : { note_id: p.integer().required() }),
+      } as { id: ReturnType<ReturnType<typeof p.idOrPath>['required']> };
+      const find = (user: User | null, params: Record<string, unknown>) =>
+        target(deps, resolve, user, {
+          id: params.id as string,
+          iid: params[iidName] as number,
+          note_id: params.note_id as number | undefined,
+        });
 
-    // GET /projects/:id/issues/:issue_iid[/notes/:note_id]/award_emoji — doc/api/emoji_reactions.md#list-an-awardables-emoji-reactions
-    endpoint(app, deps, {
-      method: 'GET',
-      url,
-      auth: 'public',
-      params: { ...base, ...paginationParams },
-      async handler(ctx) {
-        const t = await target(deps, ctx.user, ctx.params);
-        return presentAwards(deps, await paginate(ctx, awards(deps, t.awardable)));
-      },
-    });
+      endpoint(app, deps, {
+        method: 'GET',
+        url,
+        auth: 'public',
+        params: { ...base, ...paginationParams },
+        async handler(ctx) {
+          const t = await find(ctx.user, ctx.params);
+          return presentAwards(deps, await paginate(ctx, awards(deps, t.awardable)));
+        },
+      });
 
-    // GET …/award_emoji/:award_id — doc/api/emoji_reactions.md#get-single-emoji-reaction
-    endpoint(app, deps, {
-      method: 'GET',
-      url: `${url}/:award_id`,
-      auth: 'public',
-      params: { ...base, award_id: p.integer().required() },
-      async handler(ctx) {
-        const t = await target(deps, ctx.user, ctx.params);
-        const award = await findAward(deps, t.awardable, ctx.params.award_id);
-        return (await presentAwards(deps, [award]))[0];
-      },
-    });
+      endpoint(app, deps, {
+        method: 'GET',
+        url: `${url}/:award_id`,
+        auth: 'public',
+        params: { ...base, award_id: p.integer().required() },
+        async handler(ctx) {
+          const t = await find(ctx.user, ctx.params);
+          const award = await findAward(deps, t.awardable, ctx.params.award_id);
+          return (await presentAwards(deps, [award]))[0];
+        },
+      });
 
-    // POST …/award_emoji — doc/api/emoji_reactions.md#add-a-new-emoji-reaction
-    endpoint(app, deps, {
-      method: 'POST',
-      url,
-      auth: 'user',
-      params: { ...base, name: p.string().required() },
-      async handler(ctx) {
-        const t = await target(deps, ctx.user, ctx.params);
-        if (!can(ctx.user, 'award_emoji', t.subject)) throw notFound('Award Emoji');
-        const award = await addAward(deps, t.awardable, ctx.user, ctx.params.name);
-        ctx.reply.code(201);
-        return (await presentAwards(deps, [award]))[0];
-      },
-    });
+      endpoint(app, deps, {
+        method: 'POST',
+        url,
+        auth: 'user',
+        params: { ...base, name: p.string().required() },
+        async handler(ctx) {
+          const t = await find(ctx.user, ctx.params);
+          if (!t.note.mayAward) throw notFound('Award Emoji');
+          const award = await addAward(deps, t.awardable, ctx.user, ctx.params.name);
+          ctx.reply.code(201);
+          return (await presentAwards(deps, [award]))[0];
+        },
+      });
 
-    // DELETE …/award_emoji/:award_id — doc/api/emoji_reactions.md#delete-an-emoji-reaction
-    endpoint(app, deps, {
-      method: 'DELETE',
-      url: `${url}/:award_id`,
-      auth: 'user',
-      params: { ...base, award_id: p.integer().required() },
-      async handler(ctx) {
-        const t = await target(deps, ctx.user, ctx.params);
-        const award = await findAward(deps, t.awardable, ctx.params.award_id);
-        // Only the awarder, or an admin, takes an award back.
-        if (!can(ctx.user, 'destroy_award_emoji', award)) throw unauthorized();
-        await removeAward(deps, t.awardable, award);
-      },
-    });
-  }
+      endpoint(app, deps, {
+        method: 'DELETE',
+        url: `${url}/:award_id`,
+        auth: 'user',
+        params: { ...base, award_id: p.integer().required() },
+        async handler(ctx) {
+          const t = await find(ctx.user, ctx.params);
+          const award = await findAward(deps, t.awardable, ctx.params.award_id);
+          // Only the awarder, or an admin, takes an award back.
+          if (!can(ctx.user, 'destroy_award_emoji', award)) throw unauthorized();
+          await removeAward(deps, t.awardable, award);
+        },
+      });
+    }
 }

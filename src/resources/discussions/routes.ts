@@ -3,38 +3,37 @@ import { sql } from 'kysely';
 import type { Deps } from '../../deps.js';
 import type { User } from '../../http/auth.js';
 import { endpoint } from '../../http/endpoint.js';
-import { invalidParams, notFound } from '../../http/errors.js';
+import { badRequest, forbidden, invalidParams, notFound } from '../../http/errors.js';
 import { paginate, paginationParams } from '../../http/pagination.js';
 import { p } from '../../http/params.js';
-import { authorize, can } from '../../permissions/index.js';
-import type { IssueSubject, Note } from '../../permissions/issues.js';
-import { projectIssue } from '../issues/routes.js';
-import { findIssueNote, issueNotes, presentNotes } from '../notes/routes.js';
-import { createNote, deleteNote, updateNote } from '../notes/service.js';
+import type { Note } from '../../permissions/issues.js';
+import { parsePosition, validatePosition } from '../merge_requests/position.js';
+import { isResolvable } from '../notes/entity.js';
+import { presentNotes } from '../notes/routes.js';
+import { createNote, deleteNote, setResolved, updateNote } from '../notes/service.js';
+import { issueTarget, mergeRequestTarget, type NoteTarget } from '../notes/target.js';
 import { toDiscussion } from './entity.js';
 import { replyToDiscussion } from './service.js';
 
-const IssueParams = { id: p.idOrPath().required(), noteable_id: p.integer().required() };
-const ThreadParams = { ...IssueParams, discussion_id: p.string().required() };
+const NoteableParams = { id: p.idOrPath().required(), noteable_id: p.integer().required() };
+const ThreadParams = { ...NoteableParams, discussion_id: p.string().required() };
 const NoteParams = { ...ThreadParams, note_id: p.integer().required() };
 
+type Resolve = (deps: Deps, user: User | null, id: string, iid: number) => Promise<NoteTarget>;
+
 /** The notes of some discussions the viewer may read, oldest first (Note.fresh). */
-async function threadNotes(deps: Deps, user: User | null, s: IssueSubject, ids: readonly string[]) {
+async function threadNotes(t: NoteTarget, ids: readonly string[]) {
   if (ids.length === 0) return [];
-  return issueNotes(deps, user, s)
+  return t
+    .notes()
     .where('discussion_id', 'in', ids)
     .orderBy('created_at', 'asc')
     .orderBy('id', 'asc')
     .execute();
 }
 
-async function presentDiscussions(
-  deps: Deps,
-  s: IssueSubject,
-  ids: readonly string[],
-  notes: readonly Note[],
-) {
-  const shown = await presentNotes(deps, notes, s.issue.iid);
+async function presentDiscussions(deps: Deps, t: NoteTarget, ids: readonly string[], notes: readonly Note[]) {
+  const shown = await presentNotes(deps, notes, t.iid);
   return ids.flatMap((id) => {
     const mine = notes.flatMap((n, i) => (n.discussion_id === id ? [i] : []));
     if (mine.length === 0) return [];
@@ -49,88 +48,100 @@ async function presentDiscussions(
 }
 
 /** A discussion's notes, or `404 <what> Not Found` when the viewer sees none of them. */
-async function findThread(deps: Deps, user: User | null, s: IssueSubject, id: string, what = 'Discussion') {
-  const notes = await threadNotes(deps, user, s, [id]);
+async function findThread(t: NoteTarget, id: string, what = 'Discussion') {
+  const notes = await threadNotes(t, [id]);
   if (notes.length === 0) throw notFound(what);
   return notes;
 }
 
-/** Threads on issues (doc/api/discussions.md); notes carry discussion_id, so merge requests reuse this. */
-export function discussionsResource(app: FastifyInstance, deps: Deps): void {
-  const base = '/projects/:id/issues/:noteable_id/discussions';
+async function findNote(t: NoteTarget, noteId: number) {
+  const note = await t.notes().where('id', '=', noteId).executeTakeFirst();
+  if (!note) throw notFound('Note');
+  return note;
+}
 
-  // GET /projects/:id/issues/:issue_iid/discussions — doc/api/discussions.md#list-project-issue-discussion-items
+/**
+ * Threads (doc/api/discussions.md) on one kind of noteable: the same routes serve issues and
+ * merge requests; merge requests add diff positions and resolvable threads.
+ */
+function threadRoutes(app: FastifyInstance, deps: Deps, segment: string, resolve: Resolve): void {
+  const base = `/projects/:id/${segment}/:noteable_id/discussions`;
+  const target = (user: User | null, params: { id: string; noteable_id: number }) =>
+    resolve(deps, user, params.id, params.noteable_id);
+
   endpoint(app, deps, {
     method: 'GET',
     url: base,
     auth: 'user',
-    params: { ...IssueParams, ...paginationParams },
+    params: { ...NoteableParams, ...paginationParams },
     async handler(ctx) {
-      const s = await projectIssue(deps, ctx.user, ctx.params.id, ctx.params.noteable_id);
+      const t = await target(ctx.user, ctx.params);
       // Discussions in the order they started (Noteable#discussion_ids_relation).
-      const ids = issueNotes(deps, ctx.user, s)
+      const ids = t
+        .notes()
         .clearSelect()
         .select('discussion_id')
         .groupBy('discussion_id')
         .orderBy(sql`min(created_at)`)
         .orderBy(sql`min(id)`);
       const page = (await paginate(ctx, ids)).map((r) => r.discussion_id);
-      return presentDiscussions(deps, s, page, await threadNotes(deps, ctx.user, s, page));
+      return presentDiscussions(deps, t, page, await threadNotes(t, page));
     },
   });
 
-  // GET /projects/:id/issues/:issue_iid/discussions/:discussion_id — doc/api/discussions.md#get-single-issue-discussion-item
   endpoint(app, deps, {
     method: 'GET',
     url: `${base}/:discussion_id`,
     auth: 'user',
     params: ThreadParams,
     async handler(ctx) {
-      const { params } = ctx;
-      const s = await projectIssue(deps, ctx.user, params.id, params.noteable_id);
-      const notes = await findThread(deps, ctx.user, s, params.discussion_id);
-      return (await presentDiscussions(deps, s, [params.discussion_id], notes))[0];
+      const t = await target(ctx.user, ctx.params);
+      const notes = await findThread(t, ctx.params.discussion_id);
+      return (await presentDiscussions(deps, t, [ctx.params.discussion_id], notes))[0];
     },
   });
 
-  // POST /projects/:id/issues/:issue_iid/discussions — doc/api/discussions.md#create-new-issue-thread
   endpoint(app, deps, {
     method: 'POST',
     url: base,
     auth: 'user',
-    params: { ...IssueParams, body: p.string().required(), created_at: p.datetime() },
+    params: {
+      ...NoteableParams,
+      body: p.string().required(),
+      created_at: p.datetime(),
+      position: p.hash(),
+      commit_id: p.string(),
+    },
     async handler(ctx) {
       const { params } = ctx;
-      const s = await projectIssue(deps, ctx.user, params.id, params.noteable_id);
-      authorize(ctx.user, 'create_note', s);
-      const createdAt =
-        params.created_at && can(ctx.user, 'set_issue_created_at', s.project) ? params.created_at : undefined;
-      const note = await createNote(
-        deps,
-        { type: 'Issue', id: s.issue.id, projectId: s.issue.project_id },
-        ctx.user,
-        { body: params.body, createdAt, discussion: true },
-      );
+      const t = await target(ctx.user, params);
+      // Grape declares `position` for merge requests (and commits) only; elsewhere it is dropped.
+      const position = t.resolvable && params.position ? parsePosition(params.position) : undefined;
+      if (!t.mayCreateNote) throw forbidden();
+      if (position) await validatePosition(deps, t.project.project.id, position);
+      const note = await createNote(deps, t.noteable, ctx.user, {
+        body: params.body,
+        createdAt: params.created_at && t.maySetCreatedAt ? params.created_at : undefined,
+        discussion: true,
+        position: position ? JSON.stringify(position) : undefined,
+      });
       ctx.reply.code(201);
-      return (await presentDiscussions(deps, s, [note.discussion_id], [note]))[0];
+      return (await presentDiscussions(deps, t, [note.discussion_id], [note]))[0];
     },
   });
 
-  // GET /projects/:id/issues/:issue_iid/discussions/:discussion_id/notes — lib/api/discussions.rb
   endpoint(app, deps, {
     method: 'GET',
     url: `${base}/:discussion_id/notes`,
     auth: 'user',
     params: ThreadParams,
     async handler(ctx) {
-      const { params } = ctx;
-      const s = await projectIssue(deps, ctx.user, params.id, params.noteable_id);
-      const notes = await findThread(deps, ctx.user, s, params.discussion_id, 'Notes');
-      return presentNotes(deps, notes, s.issue.iid);
+      const t = await target(ctx.user, ctx.params);
+      const notes = await findThread(t, ctx.params.discussion_id, 'Notes');
+      return presentNotes(deps, notes, t.iid);
     },
   });
 
-  // POST /projects/:id/issues/:issue_iid/discussions/:discussion_id/notes — doc/api/discussions.md#add-note-to-existing-issue-thread
   endpoint(app, deps, {
     method: 'POST',
     url: `${base}/:discussion_id/notes`,
@@ -138,38 +149,30 @@ export function discussionsResource(app: FastifyInstance, deps: Deps): void {
     params: { ...ThreadParams, body: p.string().required(), created_at: p.datetime() },
     async handler(ctx) {
       const { params } = ctx;
-      const s = await projectIssue(deps, ctx.user, params.id, params.noteable_id);
-      const [first] = await findThread(deps, ctx.user, s, params.discussion_id);
-      authorize(ctx.user, 'create_note', s);
-      const createdAt =
-        params.created_at && can(ctx.user, 'set_issue_created_at', s.project) ? params.created_at : undefined;
-      const note = await replyToDiscussion(
-        deps,
-        { type: 'Issue', id: s.issue.id, projectId: s.issue.project_id },
-        ctx.user,
-        first,
-        { body: params.body, createdAt },
-      );
+      const t = await target(ctx.user, params);
+      const thread = await findThread(t, params.discussion_id);
+      if (!t.mayCreateNote) throw forbidden();
+      const note = await replyToDiscussion(deps, t.noteable, ctx.user, thread, {
+        body: params.body,
+        createdAt: params.created_at && t.maySetCreatedAt ? params.created_at : undefined,
+      });
       ctx.reply.code(201);
-      return (await presentNotes(deps, [note], s.issue.iid))[0];
+      return (await presentNotes(deps, [note], t.iid))[0];
     },
   });
 
-  // GET /projects/:id/issues/:issue_iid/discussions/:discussion_id/notes/:note_id — lib/api/discussions.rb
   endpoint(app, deps, {
     method: 'GET',
     url: `${base}/:discussion_id/notes/:note_id`,
     auth: 'user',
     params: NoteParams,
     async handler(ctx) {
-      const { params } = ctx;
-      const s = await projectIssue(deps, ctx.user, params.id, params.noteable_id);
-      const note = await findIssueNote(deps, ctx.user, s, params.note_id);
-      return (await presentNotes(deps, [note], s.issue.iid))[0];
+      const t = await target(ctx.user, ctx.params);
+      const note = await findNote(t, ctx.params.note_id);
+      return (await presentNotes(deps, [note], t.iid))[0];
     },
   });
 
-  // PUT /projects/:id/issues/:issue_iid/discussions/:discussion_id/notes/:note_id — doc/api/discussions.md#modify-existing-issue-thread-note
   endpoint(app, deps, {
     method: 'PUT',
     url: `${base}/:discussion_id/notes/:note_id`,
@@ -181,27 +184,78 @@ export function discussionsResource(app: FastifyInstance, deps: Deps): void {
         throw invalidParams(['body, resolved are missing, exactly one parameter must be provided']);
       if (params.body !== undefined && params.resolved !== undefined)
         throw invalidParams(['body, resolved are mutually exclusive']);
-      const s = await projectIssue(deps, ctx.user, params.id, params.noteable_id);
-      const note = await findIssueNote(deps, ctx.user, s, params.note_id);
-      // gitlab-compat: issue notes are never resolvable, so `resolved` only ever answers 403.
-      authorize(ctx.user, params.body === undefined ? 'resolve_note' : 'update_note', { issue: s, note });
-      const updated = await updateNote(deps, note, params.body ?? note.note);
-      return (await presentNotes(deps, [updated], s.issue.iid))[0];
+      const t = await target(ctx.user, params);
+      const note = await findNote(t, params.note_id);
+      if (params.resolved === undefined) {
+        if (!t.mayUpdateNote(note)) throw forbidden();
+        const updated = await updateNote(deps, note, params.body ?? note.note);
+        return (await presentNotes(deps, [updated], t.iid))[0];
+      }
+      // NotesHelpers#resolve_note: authorize, then "Note is not resolvable".
+      if (!t.mayResolve) throw forbidden();
+      if (!isResolvable(note)) throw badRequestNotResolvable();
+      await setResolved(deps, [note], ctx.user, params.resolved);
+      return (await presentNotes(deps, [await findNote(t, note.id)], t.iid))[0];
     },
   });
 
-  // DELETE /projects/:id/issues/:issue_iid/discussions/:discussion_id/notes/:note_id — doc/api/discussions.md#delete-an-issue-thread-note
   endpoint(app, deps, {
     method: 'DELETE',
     url: `${base}/:discussion_id/notes/:note_id`,
     auth: 'user',
     params: NoteParams,
     async handler(ctx) {
-      const { params } = ctx;
-      const s = await projectIssue(deps, ctx.user, params.id, params.noteable_id);
-      const note = await findIssueNote(deps, ctx.user, s, params.note_id);
-      authorize(ctx.user, 'destroy_note', { issue: s, note });
+      const t = await target(ctx.user, ctx.params);
+      const note = await findNote(t, ctx.params.note_id);
+      if (!t.mayDestroyNote(note)) throw forbidden();
       await deleteNote(deps, note);
     },
   });
+}
+
+const badRequestNotResolvable = () => badRequest('Note is not resolvable');
+
+/** PUT …/discussions/:discussion_id?resolved=: resolves or unresolves every resolvable note of a thread. */
+function resolveThreadRoute(app: FastifyInstance, deps: Deps): void {
+  endpoint(app, deps, {
+    method: 'PUT',
+    url: '/projects/:id/merge_requests/:noteable_id/discussions/:discussion_id',
+    auth: 'user',
+    params: { ...ThreadParams, resolved: p.boolean().required() },
+    async handler(ctx) {
+      const { params } = ctx;
+      const t = await mergeRequestTarget(deps, ctx.user, params.id, params.noteable_id);
+      // gitlab-compat: GitLab fails on an unknown discussion id here; labforge answers 404 Discussion Not Found.
+      const notes = await findThread(t, params.discussion_id);
+      // Discussion#can_resolve?: a resolvable thread, and the MR's author or Developer+.
+      if (!t.mayResolve || !notes.some(isResolvable)) throw forbidden();
+      await setResolved(deps, notes, ctx.user, params.resolved);
+      return (
+        await presentDiscussions(deps, t, [params.discussion_id], await findThread(t, params.discussion_id))
+      )[0];
+    },
+  });
+}
+
+// GET /projects/:id/issues/:issue_iid/discussions — doc/api/discussions.md#list-project-issue-discussion-items
+// GET /projects/:id/issues/:issue_iid/discussions/:discussion_id — doc/api/discussions.md#get-single-issue-discussion-item
+// POST /projects/:id/issues/:issue_iid/discussions — doc/api/discussions.md#create-new-issue-thread
+// GET /projects/:id/issues/:issue_iid/discussions/:discussion_id/notes — lib/api/discussions.rb
+// POST /projects/:id/issues/:issue_iid/discussions/:discussion_id/notes — doc/api/discussions.md#add-note-to-existing-issue-thread
+// GET /projects/:id/issues/:issue_iid/discussions/:discussion_id/notes/:note_id — lib/api/discussions.rb
+// PUT /projects/:id/issues/:issue_iid/discussions/:discussion_id/notes/:note_id — doc/api/discussions.md#modify-existing-issue-thread-note
+// DELETE /projects/:id/issues/:issue_iid/discussions/:discussion_id/notes/:note_id — doc/api/discussions.md#delete-an-issue-thread-note
+// GET /projects/:id/merge_requests/:merge_request_iid/discussions — doc/api/discussions.md#list-project-merge-request-discussion-items
+// GET /projects/:id/merge_requests/:merge_request_iid/discussions/:discussion_id — doc/api/discussions.md#get-single-merge-request-discussion-item
+// POST /projects/:id/merge_requests/:merge_request_iid/discussions — doc/api/discussions.md#create-new-merge-request-thread
+// PUT /projects/:id/merge_requests/:merge_request_iid/discussions/:discussion_id — doc/api/discussions.md#resolve-a-merge-request-thread
+// GET /projects/:id/merge_requests/:merge_request_iid/discussions/:discussion_id/notes — lib/api/discussions.rb
+// POST /projects/:id/merge_requests/:merge_request_iid/discussions/:discussion_id/notes — doc/api/discussions.md#add-note-to-existing-merge-request-thread
+// GET /projects/:id/merge_requests/:merge_request_iid/discussions/:discussion_id/notes/:note_id — lib/api/discussions.rb
+// PUT /projects/:id/merge_requests/:merge_request_iid/discussions/:discussion_id/notes/:note_id — doc/api/discussions.md#modify-an-existing-merge-request-thread-note
+// DELETE /projects/:id/merge_requests/:merge_request_iid/discussions/:discussion_id/notes/:note_id — doc/api/discussions.md#delete-a-merge-request-thread-note
+export function discussionsResource(app: FastifyInstance, deps: Deps): void {
+  threadRoutes(app, deps, 'issues', issueTarget);
+  threadRoutes(app, deps, 'merge_requests', mergeRequestTarget);
+  resolveThreadRoute(app, deps);
 }

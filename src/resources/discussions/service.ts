@@ -1,26 +1,28 @@
 import { type Deps, nowIso } from '../../deps.js';
-import { badRequest, validationFailed } from '../../http/errors.js';
+import { badRequest } from '../../http/errors.js';
 import type { Note } from '../../permissions/issues.js';
-import { insertNote, issueNoteHooks, type Noteable } from '../notes/service.js';
-
-const MAX_NOTE = 1_000_000;
+import { isResolvable } from '../notes/entity.js';
+import { checkBody, insertNote, type Noteable, noteHooks } from '../notes/service.js';
 
 /**
- * POST …/discussions/:discussion_id/notes: a reply. Replying to an individual note turns it into
- * a discussion first (issues allow that); system notes take no replies.
+ * POST …/discussions/:discussion_id/notes: a reply (Notes::BuildService). Replying to an
+ * individual note turns it into a discussion first; system notes take no replies. A reply takes
+ * the thread's type and position (Discussion#reply_attributes), and a reply in a resolved thread
+ * is resolved by its author so the thread stays resolved.
  */
 export async function replyToDiscussion(
   deps: Deps,
   noteable: Noteable,
   author: { id: number },
-  first: Note,
+  thread: readonly Note[],
   attrs: { body: string; createdAt?: string },
 ): Promise<Note> {
+  const first = thread[0]!;
   if (first.system) throw badRequest('Discussion can not be replied to.');
-  if (attrs.body.trim() === '') throw validationFailed({ note: ["can't be blank"] });
-  if (attrs.body.length > MAX_NOTE)
-    throw validationFailed({ note: [`is too long (maximum is ${MAX_NOTE} characters)`] });
+  checkBody(attrs.body);
   const now = nowIso(deps);
+  const resolvable = thread.filter(isResolvable);
+  const resolved = resolvable.length > 0 && resolvable.every((n) => n.resolved_at !== null);
   return deps.db.transaction().execute(async (trx) => {
     if (first.type === null)
       await trx
@@ -34,10 +36,12 @@ export async function replyToDiscussion(
       authorId: author.id,
       internal: Boolean(first.internal),
       discussionId: first.discussion_id,
-      type: 'DiscussionNote',
+      type: first.type === 'DiffNote' ? 'DiffNote' : 'DiscussionNote',
+      position: first.type === 'DiffNote' ? first.position : null,
       createdAt: attrs.createdAt,
+      resolved: resolved ? { at: now, byId: author.id } : null,
     });
-    if (noteable.type === 'Issue') await issueNoteHooks(trx, now, noteable.id, note);
+    await noteHooks(trx, now, noteable, note);
     return note;
   });
 }

@@ -24,6 +24,8 @@ export interface MergeRequestRelations {
   notesCount: Map<number, number>;
   votes: Map<number, { up: number; down: number }>;
   git: Map<number, MergeRequestGitState>;
+  /** Merge requests whose unresolved threads block merging (discussion_state.ts). */
+  blockedByDiscussions: Set<number>;
 }
 
 export interface MergeRequestPresenter {
@@ -47,11 +49,13 @@ export function detailedMergeStatus(
   mr: MergeRequest,
   git: MergeRequestGitState | undefined,
   mergeMethod: string | undefined,
+  blockedByDiscussions = false,
 ): string {
   if (mr.state !== 'opened') return 'not_open';
   if (isDraft(mr.title)) return 'draft_status';
   if (!git?.sourceSha || !git.targetSha) return 'broken_status';
   if (git.hasConflicts) return 'conflict';
+  if (blockedByDiscussions) return 'discussions_not_resolved';
   // Semi-linear and fast-forward merges need the source on top of the target.
   if (mergeMethod && mergeMethod !== 'merge' && git.baseSha !== git.targetSha) return 'need_rebase';
   return 'mergeable';
@@ -133,7 +137,12 @@ export function toMergeRequestBasic(p: MergeRequestPresenter, mr: MergeRequest) 
     milestone: milestone ? toMilestone(p.config, milestone, r.milestonePaths(milestone), p.today) : null,
     merge_when_pipeline_succeeds: false,
     merge_status: git?.canBeMerged ? 'can_be_merged' : 'cannot_be_merged',
-    detailed_merge_status: detailedMergeStatus(mr, git, r.mergeMethods.get(mr.project_id)),
+    detailed_merge_status: detailedMergeStatus(
+      mr,
+      git,
+      r.mergeMethods.get(mr.project_id),
+      r.blockedByDiscussions.has(mr.id),
+    ),
     merge_after: null,
     sha: git?.sourceSha ?? mr.diff_head_sha,
     merge_commit_sha: mr.merge_commit_sha,
@@ -156,7 +165,7 @@ export function toMergeRequestBasic(p: MergeRequestPresenter, mr: MergeRequest) 
     squash_on_merge: Boolean(mr.squash),
     task_completion_status: taskCompletion(mr.description),
     has_conflicts: git?.hasConflicts ?? false,
-    blocking_discussions_resolved: true,
+    blocking_discussions_resolved: !r.blockedByDiscussions.has(mr.id),
     approvals_before_merge: null,
   };
 }

@@ -20,6 +20,7 @@ import { can } from '../../permissions/index.js';
 import type { MergeRequest } from '../../permissions/merge_requests.js';
 import type { ProjectSubject } from '../../permissions/projects.js';
 import { loadBranchRules, matching } from '../protected_branches/rules.js';
+import { blockedByDiscussions } from './discussion_state.js';
 import { isDraft } from './entity.js';
 import { type MergeRequestGitState, mergeRequestGitState, syncHeadRef } from './git_state.js';
 
@@ -110,6 +111,7 @@ export async function acceptMergeRequest(
   const git = await mergeRequestGitState(deps, mr);
   if (mr.state !== 'opened' || isDraft(mr.title) || !git.sourceSha || !git.targetSha || git.hasConflicts)
     throw methodNotAllowed();
+  if ((await blockedByDiscussions(deps.db, [mr])).size) throw methodNotAllowed();
   if (opts.sha !== undefined && opts.sha !== git.sourceSha)
     throw apiMessage(409, `SHA does not match HEAD of source branch: ${git.sourceSha}`);
   // The lock: only one request moves an open MR to 'locked'; the others find it no longer open.

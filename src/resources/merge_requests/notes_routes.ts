@@ -1,6 +1,6 @@
 /** Notes on merge requests (doc/api/notes.md#merge-requests), on the shared notes module. */
 import type { FastifyInstance } from 'fastify';
-import { type Deps, nowIso } from '../../deps.js';
+import type { Deps } from '../../deps.js';
 import type { User } from '../../http/auth.js';
 import { endpoint } from '../../http/endpoint.js';
 import { notFound } from '../../http/errors.js';
@@ -86,11 +86,6 @@ export function mergeRequestNotesRoutes(app: FastifyInstance, deps: Deps): void 
         ctx.user,
         { body: params.body },
       );
-      await deps.db
-        .updateTable('merge_requests')
-        .set({ updated_at: nowIso(deps) })
-        .where('id', '=', s.mr.id)
-        .execute();
       ctx.reply.code(201);
       return (await presentNotes(deps, [note], s.mr.iid))[0];
     },

@@ -5,6 +5,7 @@ import type { MergeRequest } from '../../permissions/merge_requests.js';
 import type { Label } from '../labels/entity.js';
 import { subscribedIds } from '../labels/subscriptions.js';
 import { milestoneOwnerPaths } from '../milestones/finder.js';
+import { blockedByDiscussions } from './discussion_state.js';
 import {
   type MergeRequestPresenter,
   type MergeRequestRelations,
@@ -38,7 +39,7 @@ export async function loadMergeRequestRelations(
 ): Promise<MergeRequestRelations> {
   const db = deps.db;
   const some = mrs.length ? mrs.map((m) => m.id) : [-1];
-  const [labelRows, assigneeRows, reviewerRows, milestones, projects, notes, votes, gitStates] =
+  const [labelRows, assigneeRows, reviewerRows, milestones, projects, notes, votes, gitStates, blocked] =
     await Promise.all([
       db
         .selectFrom('label_links')
@@ -82,6 +83,7 @@ export async function loadMergeRequestRelations(
         .groupBy(['awardable_id', 'name'])
         .execute(),
       mergeRequestGitStates(deps, mrs, opts),
+      blockedByDiscussions(db, mrs),
     ]);
   const userIds = [
     ...new Set(
@@ -112,6 +114,7 @@ export async function loadMergeRequestRelations(
     notesCount: new Map(notes.map((n) => [n.noteable_id, Number(n.n)])),
     votes: voteMap,
     git: gitStates,
+    blockedByDiscussions: blocked,
   };
 }
 

@@ -24,13 +24,16 @@ export function issueNotes(deps: Deps, user: User | null, s: IssueSubject) {
 }
 
 export async function presentNotes(deps: Deps, notes: readonly Note[], iid: number | null) {
-  const ids = [...new Set(notes.flatMap((n) => (n.author_id === null ? [] : [n.author_id])))];
+  const ids = [
+    ...new Set(notes.flatMap((n) => [n.author_id, n.resolved_by_id]).filter((x): x is number => x !== null)),
+  ];
   const users = ids.length
     ? await deps.db.selectFrom('users').selectAll().where('id', 'in', ids).execute()
     : [];
   const byId = new Map(users.map((u) => [u.id, u]));
+  const user = (id: number | null) => (id === null ? undefined : byId.get(id));
   return notes.map((n) =>
-    toNote(deps.config, n, n.author_id === null ? undefined : byId.get(n.author_id), iid),
+    toNote(deps.config, n, { author: user(n.author_id), resolvedBy: user(n.resolved_by_id) }, iid),
   );
 }
 

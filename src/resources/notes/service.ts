@@ -3,7 +3,8 @@ import type { Db } from '../../db/connection.js';
 import { type Deps, nowIso } from '../../deps.js';
 import { validationFailed } from '../../http/errors.js';
 import type { Note } from '../../permissions/issues.js';
-import { issueTodos } from '../todos/service.js';
+import { issueTodos, mergeRequestTodos } from '../todos/service.js';
+import { isResolvable } from './entity.js';
 
 /** What a note hangs on: noteable_type + noteable_id, so merge requests, snippets and commits reuse notes. */
 export interface Noteable {
@@ -26,6 +27,8 @@ export async function insertNote(
     discussionId?: string;
     type?: string | null;
     createdAt?: string;
+    position?: string | null;
+    resolved?: { at: string; byId: number } | null;
   },
 ): Promise<Note> {
   return db
@@ -42,6 +45,9 @@ export async function insertNote(
       discussion_id: attrs.discussionId ?? newDiscussionId(),
       created_at: attrs.createdAt ?? now,
       updated_at: attrs.createdAt ?? now,
+      position: attrs.position ?? null,
+      resolved_at: attrs.resolved?.at ?? null,
+      resolved_by_id: attrs.resolved?.byId ?? null,
     })
     .returningAll()
     .executeTakeFirstOrThrow();
@@ -60,7 +66,7 @@ export async function systemNotes(
 
 const MAX_NOTE = 1_000_000;
 
-function checkBody(body: string) {
+export function checkBody(body: string) {
   if (body.trim() === '') throw validationFailed({ note: ["can't be blank"] });
   if (body.length > MAX_NOTE)
     throw validationFailed({ note: [`is too long (maximum is ${MAX_NOTE} characters)`] });
@@ -78,6 +84,24 @@ export async function issueNoteHooks(trx: Db, now: string, issueId: number, note
     await issueTodos(trx, now, issue, note.author_id, { text: note.note, noteId: note.id });
 }
 
+/** A comment on a merge request touches its updated_at and makes todos for the users it mentions. */
+export async function mergeRequestNoteHooks(trx: Db, now: string, mrId: number, note: Note) {
+  const mr = await trx
+    .updateTable('merge_requests')
+    .set({ updated_at: now })
+    .where('id', '=', mrId)
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  if (note.author_id !== null && !note.system)
+    await mergeRequestTodos(trx, now, mr, note.author_id, { text: note.note, noteId: note.id });
+}
+
+/** After a user note is written: the noteable's own hooks, in the same transaction. */
+export async function noteHooks(trx: Db, now: string, noteable: Noteable, note: Note) {
+  if (noteable.type === 'Issue') await issueNoteHooks(trx, now, noteable.id, note);
+  if (noteable.type === 'MergeRequest') await mergeRequestNoteHooks(trx, now, noteable.id, note);
+}
+
 /** POST …/notes and …/discussions: a comment, or a reply in an existing discussion. */
 export async function createNote(
   deps: Deps,
@@ -89,6 +113,8 @@ export async function createNote(
     createdAt?: string;
     discussionId?: string;
     discussion?: boolean;
+    /** A DiffNote's position (already validated), as JSON. */
+    position?: string;
   },
 ): Promise<Note> {
   checkBody(attrs.body);
@@ -99,10 +125,11 @@ export async function createNote(
       authorId: author.id,
       internal: attrs.internal,
       discussionId: attrs.discussionId,
-      type: attrs.discussion || attrs.discussionId ? 'DiscussionNote' : null,
+      type: attrs.position ? 'DiffNote' : attrs.discussion || attrs.discussionId ? 'DiscussionNote' : null,
       createdAt: attrs.createdAt,
+      position: attrs.position ?? null,
     });
-    if (noteable.type === 'Issue') await issueNoteHooks(trx, now, noteable.id, note);
+    await noteHooks(trx, now, noteable, note);
     return note;
   });
 }
@@ -126,4 +153,32 @@ export async function deleteNote(deps: Deps, note: Note): Promise<void> {
       .execute();
     await trx.deleteFrom('notes').where('id', '=', note.id).execute();
   });
+}
+
+/**
+ * Notes::ResolveService / unresolve!: resolvable notes among `notes` take (or drop) the resolver
+ * and time; notes already resolved keep who resolved them first.
+ */
+export async function setResolved(
+  deps: Deps,
+  notes: readonly Note[],
+  user: { id: number },
+  resolved: boolean,
+): Promise<void> {
+  const ids = notes.filter(isResolvable).map((n) => n.id);
+  if (ids.length === 0) return;
+  const now = nowIso(deps);
+  if (resolved)
+    await deps.db
+      .updateTable('notes')
+      .set({ resolved_at: now, resolved_by_id: user.id })
+      .where('id', 'in', ids)
+      .where('resolved_at', 'is', null)
+      .execute();
+  else
+    await deps.db
+      .updateTable('notes')
+      .set({ resolved_at: null, resolved_by_id: null })
+      .where('id', 'in', ids)
+      .execute();
 }

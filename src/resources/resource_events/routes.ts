@@ -1,10 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../../deps.js';
+import type { User } from '../../http/auth.js';
 import { endpoint } from '../../http/endpoint.js';
 import { recordNotFound } from '../../http/errors.js';
 import { paginate, paginationParams } from '../../http/pagination.js';
 import { p } from '../../http/params.js';
 import { projectIssue } from '../issues/routes.js';
+import { projectMergeRequest } from '../merge_requests/lookup.js';
 import { presentMilestones } from '../milestones/routes.js';
 import {
   type LabelEvent,
@@ -15,8 +17,8 @@ import {
   toResourceStateEvent,
 } from './entity.js';
 
-const IssueParams = { id: p.idOrPath().required(), eventable_id: p.integer().required() };
-const OneParams = { ...IssueParams, event_id: p.integer().required() };
+const EventableParams = { id: p.idOrPath().required(), eventable_id: p.integer().required() };
+const OneParams = { ...EventableParams, event_id: p.integer().required() };
 
 async function usersOf(deps: Deps, events: readonly { user_id: number | null }[]) {
   const ids = [...new Set(events.flatMap((e) => (e.user_id === null ? [] : [e.user_id])))];
@@ -73,38 +75,56 @@ const KINDS = {
   resource_state_events: presentStateEvents,
 } as const;
 
-/** Label, milestone and state events of issues (doc/api/resource_{label,milestone,state}_events.md). */
+// GET /projects/:id/issues/:issue_iid/resource_label_events — doc/api/resource_label_events.md#list-project-issue-label-events
+// GET /projects/:id/merge_requests/:merge_request_iid/resource_label_events — doc/api/resource_label_events.md#list-project-merge-request-label-events
+// GET /projects/:id/merge_requests/:merge_request_iid/resource_label_events/:resource_label_event_id — doc/api/resource_label_events.md#get-single-merge-request-label-event
+// GET /projects/:id/merge_requests/:merge_request_iid/resource_milestone_events — doc/api/resource_milestone_events.md#list-project-merge-request-milestone-events
+// GET /projects/:id/merge_requests/:merge_request_iid/resource_state_events — doc/api/resource_state_events.md#list-project-merge-request-state-events
+/** Label, milestone and state events of issues and merge requests (doc/api/resource_{label,milestone,state}_events.md). */
 export function resourceEventsResource(app: FastifyInstance, deps: Deps): void {
-  for (const table of Object.keys(KINDS) as (keyof typeof KINDS)[]) {
-    const events = (issueId: number) =>
-      deps.db.selectFrom(table).selectAll().where('issue_id', '=', issueId).orderBy('id', 'asc');
-    const present = (rows: readonly (LabelEvent | MilestoneEvent | StateEvent)[]) =>
-      (KINDS[table] as (d: Deps, r: typeof rows) => Promise<unknown[]>)(deps, rows);
+  const owners = [
+    [
+      'issues',
+      'issue_id',
+      async (user: User | null, id: string, iid: number) =>
+        (await projectIssue(deps, user, id, iid)).issue.id,
+    ],
+    [
+      'merge_requests',
+      'merge_request_id',
+      async (user: User | null, id: string, iid: number) =>
+        (await projectMergeRequest(deps, user, id, iid)).mr.id,
+    ],
+  ] as const;
+  for (const [segment, column, find] of owners)
+    for (const table of Object.keys(KINDS) as (keyof typeof KINDS)[]) {
+      const events = (ownerId: number) =>
+        deps.db.selectFrom(table).selectAll().where(column, '=', ownerId).orderBy('id', 'asc');
+      const present = (rows: readonly (LabelEvent | MilestoneEvent | StateEvent)[]) =>
+        (KINDS[table] as (d: Deps, r: typeof rows) => Promise<unknown[]>)(deps, rows);
 
-    // GET /projects/:id/issues/:issue_iid/resource_<kind>_events — doc/api/resource_label_events.md#list-project-issue-label-events
-    endpoint(app, deps, {
-      method: 'GET',
-      url: `/projects/:id/issues/:eventable_id/${table}`,
-      auth: 'public',
-      params: { ...IssueParams, ...paginationParams },
-      async handler(ctx) {
-        const s = await projectIssue(deps, ctx.user, ctx.params.id, ctx.params.eventable_id);
-        return present(await paginate(ctx, events(s.issue.id)));
-      },
-    });
+      endpoint(app, deps, {
+        method: 'GET',
+        url: `/projects/:id/${segment}/:eventable_id/${table}`,
+        auth: 'public',
+        params: { ...EventableParams, ...paginationParams },
+        async handler(ctx) {
+          const ownerId = await find(ctx.user, ctx.params.id, ctx.params.eventable_id);
+          return present(await paginate(ctx, events(ownerId)));
+        },
+      });
 
-    // GET /projects/:id/issues/:issue_iid/resource_<kind>_events/:id — doc/api/resource_label_events.md#get-single-issue-label-event
-    endpoint(app, deps, {
-      method: 'GET',
-      url: `/projects/:id/issues/:eventable_id/${table}/:event_id`,
-      auth: 'public',
-      params: OneParams,
-      async handler(ctx) {
-        const s = await projectIssue(deps, ctx.user, ctx.params.id, ctx.params.eventable_id);
-        const event = await events(s.issue.id).where('id', '=', ctx.params.event_id).executeTakeFirst();
-        if (!event) throw recordNotFound();
-        return (await present([event]))[0];
-      },
-    });
-  }
+      endpoint(app, deps, {
+        method: 'GET',
+        url: `/projects/:id/${segment}/:eventable_id/${table}/:event_id`,
+        auth: 'public',
+        params: OneParams,
+        async handler(ctx) {
+          const ownerId = await find(ctx.user, ctx.params.id, ctx.params.eventable_id);
+          const event = await events(ownerId).where('id', '=', ctx.params.event_id).executeTakeFirst();
+          if (!event) throw recordNotFound();
+          return (await present([event]))[0];
+        },
+      });
+    }
 }

@@ -1,5 +1,9 @@
 import type { Db } from '../../db/connection.js';
+import type { User } from '../../http/auth.js';
+import { projectSubjects } from '../../http/lookups.js';
+import { can } from '../../permissions/index.js';
 import type { Issue } from '../../permissions/issues.js';
+import type { MergeRequest } from '../../permissions/merge_requests.js';
 import { issueVisibility } from '../issues/visibility.js';
 
 /** Todo::ACTION_NAMES, by GitLab's action number. */
@@ -16,7 +20,13 @@ export const TODO_ACTIONS: Readonly<Record<number, string>> = {
   10: 'member_access_requested',
   11: 'review_submitted',
 };
-export const ACTION = { assigned: 1, mentioned: 2, marked: 4, directly_addressed: 7 } as const;
+export const ACTION = {
+  assigned: 1,
+  mentioned: 2,
+  marked: 4,
+  directly_addressed: 7,
+  review_requested: 9,
+} as const;
 
 const MENTION = /(?:^|[^\w`/@])@([A-Za-z0-9_][\w.-]*[\w-]|[A-Za-z0-9_])/g;
 const MAX_MENTIONS = 50;
@@ -31,8 +41,54 @@ export function parseMentions(text: string | null | undefined): { direct: string
   return { direct, all: [...all].slice(0, MAX_MENTIONS) };
 }
 
-/** Active users (not the author) who can see the issue: todos never point at what their owner cannot read. */
-async function readers(trx: Db, issue: Issue, userIds: readonly number[], authorId: number) {
+/** A todo's target: an issue or a merge request, with whom may read it. */
+interface TodoTarget {
+  type: 'Issue' | 'MergeRequest';
+  id: number;
+  project_id: number;
+  title: string;
+  /** Of these active users, those who can read the target. */
+  readable: (trx: Db, users: readonly User[]) => Promise<number[]>;
+}
+
+const issueTarget = (issue: Issue): TodoTarget => ({
+  type: 'Issue',
+  id: issue.id,
+  project_id: issue.project_id,
+  title: issue.title,
+  async readable(trx, users) {
+    const out: number[] = [];
+    for (const u of users) {
+      const seen = await trx
+        .selectFrom('issues')
+        .select('id')
+        .where('issues.id', '=', issue.id)
+        .where(issueVisibility(trx, u))
+        .executeTakeFirst();
+      if (seen) out.push(u.id);
+    }
+    return out;
+  },
+});
+
+const mergeRequestTarget = (mr: MergeRequest): TodoTarget => ({
+  type: 'MergeRequest',
+  id: mr.id,
+  project_id: mr.project_id,
+  title: mr.title,
+  async readable(trx, users) {
+    const project = await trx.selectFrom('projects').selectAll().where('id', '=', mr.project_id).execute();
+    const out: number[] = [];
+    for (const u of users) {
+      const [subject] = await projectSubjects(trx, u, project);
+      if (subject && can(u, 'read_merge_request', subject)) out.push(u.id);
+    }
+    return out;
+  },
+});
+
+/** Active users (not the author) who can see the target: todos never point at what their owner cannot read. */
+async function readers(trx: Db, target: TodoTarget, userIds: readonly number[], authorId: number) {
   const ids = [...new Set(userIds)].filter((id) => id !== authorId);
   if (ids.length === 0) return [];
   const users = await trx
@@ -41,23 +97,13 @@ async function readers(trx: Db, issue: Issue, userIds: readonly number[], author
     .where('id', 'in', ids)
     .where('state', '=', 'active')
     .execute();
-  const out: number[] = [];
-  for (const u of users) {
-    const seen = await trx
-      .selectFrom('issues')
-      .select('id')
-      .where('issues.id', '=', issue.id)
-      .where(issueVisibility(trx, u))
-      .executeTakeFirst();
-    if (seen) out.push(u.id);
-  }
-  return out;
+  return target.readable(trx, users);
 }
 
 async function insertTodos(
   trx: Db,
   now: string,
-  issue: Issue,
+  target: TodoTarget,
   authorId: number,
   action: number,
   userIds: readonly number[],
@@ -70,10 +116,10 @@ async function insertTodos(
       userIds.map((user_id) => ({
         user_id,
         author_id: authorId,
-        project_id: issue.project_id,
+        project_id: target.project_id,
         group_id: null,
-        target_type: 'Issue',
-        target_id: issue.id,
+        target_type: target.type,
+        target_id: target.id,
         action,
         state: 'pending',
         body: extra.body ?? null,
@@ -95,40 +141,46 @@ async function usernamesToIds(trx: Db, names: readonly string[]) {
   return new Map(rows.map((r) => [r.username.toLowerCase(), r.id]));
 }
 
+interface TodoChange {
+  assigned?: readonly number[];
+  reviewers?: readonly number[];
+  text?: string | null;
+  previousText?: string | null;
+  noteId?: number;
+}
+
 /**
- * TodoService on issues, in the caller's transaction: newly assigned users get `assigned`, users
- * newly mentioned in `text` get `mentioned` (or `directly_addressed` when the text opens with them).
+ * TodoService, in the caller's transaction: newly assigned users get `assigned`, new reviewers
+ * `review_requested`, users newly mentioned in `text` get `mentioned` (or `directly_addressed`
+ * when the text opens with them).
  */
-export async function issueTodos(
-  trx: Db,
-  now: string,
-  issue: Issue,
-  authorId: number,
-  change: {
-    assigned?: readonly number[];
-    text?: string | null;
-    previousText?: string | null;
-    noteId?: number;
-  },
-) {
+async function targetTodos(trx: Db, now: string, target: TodoTarget, authorId: number, change: TodoChange) {
   if (change.assigned?.length)
     await insertTodos(
       trx,
       now,
-      issue,
+      target,
       authorId,
       ACTION.assigned,
-      await readers(trx, issue, change.assigned, authorId),
-      {
-        body: issue.title,
-      },
+      await readers(trx, target, change.assigned, authorId),
+      { body: target.title },
+    );
+  if (change.reviewers?.length)
+    await insertTodos(
+      trx,
+      now,
+      target,
+      authorId,
+      ACTION.review_requested,
+      await readers(trx, target, change.reviewers, authorId),
+      { body: target.title },
     );
   if (change.text) {
     const { direct, all } = parseMentions(change.text);
     const before = new Set(parseMentions(change.previousText).all);
     const fresh = all.filter((n) => !before.has(n));
     const ids = await usernamesToIds(trx, fresh);
-    const ok = new Set(await readers(trx, issue, [...ids.values()], authorId));
+    const ok = new Set(await readers(trx, target, [...ids.values()], authorId));
     const pick = (names: readonly string[]) =>
       names.flatMap((n) => {
         const id = ids.get(n);
@@ -137,7 +189,35 @@ export async function issueTodos(
     const directIds = pick(fresh.filter((n) => direct.includes(n)));
     const otherIds = pick(fresh.filter((n) => !direct.includes(n)));
     const extra = { body: change.text, noteId: change.noteId ?? null };
-    await insertTodos(trx, now, issue, authorId, ACTION.directly_addressed, directIds, extra);
-    await insertTodos(trx, now, issue, authorId, ACTION.mentioned, otherIds, extra);
+    await insertTodos(trx, now, target, authorId, ACTION.directly_addressed, directIds, extra);
+    await insertTodos(trx, now, target, authorId, ACTION.mentioned, otherIds, extra);
   }
+}
+
+export const issueTodos = (trx: Db, now: string, issue: Issue, authorId: number, change: TodoChange) =>
+  targetTodos(trx, now, issueTarget(issue), authorId, change);
+
+export const mergeRequestTodos = (
+  trx: Db,
+  now: string,
+  mr: MergeRequest,
+  authorId: number,
+  change: TodoChange,
+) => targetTodos(trx, now, mergeRequestTarget(mr), authorId, change);
+
+/** TodoService#resolve_todos_for_target: the acting user's pending todos on a merged or closed target are done. */
+export async function resolveTodosForTarget(
+  trx: Db,
+  now: string,
+  target: { type: 'Issue' | 'MergeRequest'; id: number },
+  userId: number,
+) {
+  await trx
+    .updateTable('todos')
+    .set({ state: 'done', updated_at: now })
+    .where('user_id', '=', userId)
+    .where('target_type', '=', target.type)
+    .where('target_id', '=', target.id)
+    .where('state', '=', 'pending')
+    .execute();
 }
