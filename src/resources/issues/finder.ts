@@ -4,7 +4,7 @@ import type { Database } from '../../db/schema.js';
 import { containsText, equalsIgnoringCase } from '../../db/text.js';
 import type { User } from '../../http/auth.js';
 import type { Issue } from '../../permissions/issues.js';
-import { issueVisibility } from './visibility.js';
+import { issueVisibility, projectIssueVisibility } from './visibility.js';
 
 type IssueQuery = SelectQueryBuilder<Database, 'issues', Issue>;
 
@@ -51,23 +51,43 @@ export interface NotFilters {
 const none = sql<SqlBool>`1 = 0`;
 const lower = (s: string) => s.toLowerCase();
 
-const labelLinks = (db: Db) =>
-  db
-    .selectFrom('label_links')
-    .innerJoin('labels', 'labels.id', 'label_links.label_id')
-    .where('label_links.target_type', '=', 'Issue');
+/** Label titles → ids, looked up once per request, so the label filters compare ids. */
+type LabelIds = ReadonlyMap<string, readonly number[]>;
 
-/** labels=a,b → every label; None → no label; Any → some label. */
-function labelCondition(db: Db, labels: string[]): Expression<SqlBool> {
+const isNoneOrAny = (labels: string[]) => labels.length === 1 && ['none', 'any'].includes(lower(labels[0]!));
+
+async function resolveLabels(db: Db, f: IssueFilters): Promise<LabelIds> {
+  const titles = [f.labels, f.not?.labels].flatMap((l) => (l?.length && !isNoneOrAny(l) ? l : []));
+  const out = new Map<string, number[]>();
+  if (!titles.length) return out;
+  const rows = await db
+    .selectFrom('labels')
+    .select(['id', 'title'])
+    .where('title', 'in', [...new Set(titles)])
+    .execute();
+  for (const r of rows) out.set(r.title, [...(out.get(r.title) ?? []), r.id]);
+  return out;
+}
+
+/**
+ * labels=a,b → every label; None → no label; Any → some label. Every label: the intersection of
+ * each label's links, which both databases read in target order off index_label_links_on_label_id,
+ * so the cost follows the labels' sizes, not the project's.
+ */
+function labelCondition(labels: string[], labelIds: LabelIds): Expression<SqlBool> {
   const issueId = sql.ref('issues.id');
-  const linked = db.selectFrom('label_links').select('target_id').where('target_type', '=', 'Issue');
-  if (labels.length === 1 && lower(labels[0]!) === 'none') return sql<SqlBool>`${issueId} not in (${linked})`;
-  if (labels.length === 1 && lower(labels[0]!) === 'any') return sql<SqlBool>`${issueId} in (${linked})`;
-  const parts = labels.map(
-    (title) =>
-      sql<SqlBool>`${issueId} in (${labelLinks(db).select('label_links.target_id').where('labels.title', '=', title)})`,
+  if (isNoneOrAny(labels)) {
+    const linked = sql<SqlBool>`exists (select 1 from label_links where label_links.target_type = 'Issue' and label_links.target_id = ${issueId})`;
+    return lower(labels[0]!) === 'none' ? sql<SqlBool>`not ${linked}` : linked;
+  }
+  const sets = labels.map((title) => labelIds.get(title) ?? []);
+  if (!sets.length) return sql<SqlBool>`1 = 1`;
+  if (sets.some((ids) => !ids.length)) return none;
+  const arms = sets.map(
+    (ids) =>
+      sql`select target_id from label_links where target_type = 'Issue' and label_id in (${sql.join(ids)})`,
   );
-  return parts.length ? sql<SqlBool>`(${sql.join(parts, sql` and `)})` : sql<SqlBool>`1 = 1`;
+  return sql<SqlBool>`${issueId} in (${sql.join(arms, sql` intersect `)})`;
 }
 
 function milestoneCondition(db: Db, milestone: string, today: string): Expression<SqlBool> {
@@ -123,10 +143,11 @@ function assigneeCondition(
 ): Expression<SqlBool> {
   const issueId = sql.ref('issues.id');
   const assigned = db.selectFrom('issue_assignees').select('issue_id');
+  const anyAssignee = sql<SqlBool>`exists (select 1 from issue_assignees where issue_assignees.issue_id = ${issueId})`;
   const parts: Expression<SqlBool>[] = [];
   if (assigneeId !== undefined) {
-    if (lower(assigneeId) === 'none') parts.push(sql<SqlBool>`${issueId} not in (${assigned})`);
-    else if (lower(assigneeId) === 'any') parts.push(sql<SqlBool>`${issueId} in (${assigned})`);
+    if (lower(assigneeId) === 'none') parts.push(sql<SqlBool>`not ${anyAssignee}`);
+    else if (lower(assigneeId) === 'any') parts.push(anyAssignee);
     else parts.push(sql<SqlBool>`${issueId} in (${assigned.where('user_id', '=', Number(assigneeId))})`);
   }
   for (const name of usernames ?? [])
@@ -153,9 +174,10 @@ function conditions(
   viewer: User | null,
   f: IssueFilters | NotFilters,
   today: string,
+  labelIds: LabelIds,
 ): Expression<SqlBool>[] {
   const out: Expression<SqlBool>[] = [];
-  if (f.labels?.length) out.push(labelCondition(db, f.labels));
+  if (f.labels?.length) out.push(labelCondition(f.labels, labelIds));
   if (f.milestone !== undefined) out.push(milestoneCondition(db, f.milestone, today));
   if (f.author_id !== undefined) out.push(sql<SqlBool>`${sql.ref('issues.author_id')} = ${f.author_id}`);
   if (f.author_username !== undefined)
@@ -228,11 +250,25 @@ const groupProjects = (db: Db, groupId: number) =>
       db.selectFrom('namespace_hierarchy').select('descendant_id').where('ancestor_id', '=', groupId),
     );
 
-/** Every filter but the state and the order: lists, and statistics (which count by state) share it. */
-export function filteredIssues(db: Db, viewer: User | null, f: IssueFilters, today: string): IssueQuery {
+/**
+ * Every filter but the state and the order: lists, and statistics (which count by state) share it.
+ * Two lookups first, each one query whatever the page size: the label titles' ids, and, inside
+ * one project, what the viewer may see there.
+ */
+export async function filteredIssues(
+  db: Db,
+  viewer: User | null,
+  f: IssueFilters,
+  today: string,
+): Promise<IssueQuery> {
+  const labelIds = await resolveLabels(db, f);
+  const visibility =
+    f.project_id !== undefined
+      ? await projectIssueVisibility(db, viewer, f.project_id)
+      : issueVisibility(db, viewer);
   const extra = [
-    ...conditions(db, viewer, f, today),
-    ...(f.not ? conditions(db, viewer, f.not, today).map((c) => sql<SqlBool>`not (${c})`) : []),
+    ...conditions(db, viewer, f, today, labelIds),
+    ...(f.not ? conditions(db, viewer, f.not, today, labelIds).map((c) => sql<SqlBool>`not (${c})`) : []),
     scopeCondition(db, viewer, f.scope),
     searchCondition(f),
     dueDateCondition(f, today),
@@ -240,7 +276,7 @@ export function filteredIssues(db: Db, viewer: User | null, f: IssueFilters, tod
   return db
     .selectFrom('issues')
     .selectAll('issues')
-    .where(issueVisibility(db, viewer))
+    .where(visibility)
     .$if(f.project_id !== undefined, (q) => q.where('issues.project_id', '=', f.project_id!))
     .$if(f.group_id !== undefined, (q) => q.where('issues.project_id', 'in', groupProjects(db, f.group_id!)))
     .$if(f.confidential !== undefined, (q) => q.where('issues.confidential', '=', f.confidential!))
@@ -286,19 +322,25 @@ function sorted(q: IssueQuery, orderBy = 'created_at', sort = 'desc'): IssueQuer
 }
 
 /** GitLab's IssuesFinder: visibility first, then the filters, then the order (ties by id). */
-export function findIssues(db: Db, viewer: User | null, f: IssueFilters, today: string): IssueQuery {
-  const q = filteredIssues(db, viewer, f, today).$if(f.state === 'opened' || f.state === 'closed', (x) =>
-    x.where('issues.state', '=', f.state!),
+export async function findIssues(
+  db: Db,
+  viewer: User | null,
+  f: IssueFilters,
+  today: string,
+): Promise<IssueQuery> {
+  const q = (await filteredIssues(db, viewer, f, today)).$if(
+    f.state === 'opened' || f.state === 'closed',
+    (x) => x.where('issues.state', '=', f.state!),
   );
   return sorted(q, f.order_by, f.sort);
 }
 
 /** issues_statistics: counts by state over the same filters. */
 export async function issueStatistics(db: Db, viewer: User | null, f: IssueFilters, today: string) {
-  const rows = await db
-    .selectFrom(filteredIssues(db, viewer, f, today).as('i'))
-    .select(['i.state', (eb) => eb.fn.countAll<number>().as('n')])
-    .groupBy('i.state')
+  const rows = await (await filteredIssues(db, viewer, f, today))
+    .clearSelect()
+    .select(['issues.state', (eb) => eb.fn.countAll<number>().as('n')])
+    .groupBy('issues.state')
     .execute();
   const count = (s: string) => Number(rows.find((r) => r.state === s)?.n ?? 0);
   const opened = count('opened');

@@ -55,7 +55,7 @@ export function issueFilters(params: ListParams, extra: Partial<IssueFilters> = 
 }
 
 async function listIssues(ctx: RouteContext<ListParams>, filters: IssueFilters, contextProjectId?: number) {
-  const rows = await paginate(ctx, findIssues(ctx.deps.db, ctx.user, filters, today(ctx.deps)));
+  const rows = await paginate(ctx, await findIssues(ctx.deps.db, ctx.user, filters, today(ctx.deps)));
   return presentIssueList(ctx.deps, ctx.user, rows, {
     withLabelsDetails: ctx.params.with_labels_details,
     contextProjectId,
@@ -148,7 +148,7 @@ export function issuesResource(app: FastifyInstance, deps: Deps): void {
       if (!m) throw notFound('Milestone');
       const rows = await paginate(
         ctx,
-        findIssues(deps.db, ctx.user, { project_id: project.project.id }, today(deps)).where(
+        (await findIssues(deps.db, ctx.user, { project_id: project.project.id }, today(deps))).where(
           'issues.milestone_id',
           '=',
           m.id,

@@ -13,20 +13,49 @@ import { projectAccessRows } from '../members/access.js';
 export function issueVisibility(db: Db, viewer: User | null): RawBuilder<SqlBool> {
   if (viewer?.admin) return sql<SqlBool>`1 = 1`;
   const projectId = sql.ref('issues.project_id');
-  if (!viewer) {
-    const open = db
+  if (!viewer)
+    return sql<SqlBool>`(${projectId} in (${readableProjects(db, null)}) and ${sql.ref('issues.confidential')} = ${false})`;
+  return sql<SqlBool>`(${projectId} in (${readableProjects(db, viewer)}) and (${sql.ref('issues.confidential')} = ${false} or ${sql.ref('issues.author_id')} = ${viewer.id} or ${sql.ref('issues.id')} in (${assignedTo(db, viewer.id)}) or ${projectId} in (${accessAtLeast(db, viewer.id, ACCESS.PLANNER)})))`;
+}
+
+/**
+ * The same rules for the issues of one project, decided once for the project (one query) so the
+ * list's condition is plain column tests that the issue indexes serve: nothing (the viewer sees
+ * every issue), `1 = 0` (none), or only the non-confidential ones plus the viewer's own and
+ * assigned ones.
+ */
+export async function projectIssueVisibility(
+  db: Db,
+  viewer: User | null,
+  projectId: number,
+): Promise<RawBuilder<SqlBool>> {
+  if (viewer?.admin) return sql<SqlBool>`1 = 1`;
+  const id = sql.lit(projectId);
+  const row = await db
+    .selectNoFrom([
+      sql<number>`case when ${id} in (${readableProjects(db, viewer)}) then 1 else 0 end`.as('readable'),
+      (viewer
+        ? sql<number>`case when ${id} in (${accessAtLeast(db, viewer.id, ACCESS.PLANNER)}) then 1 else 0 end`
+        : sql<number>`0`
+      ).as('planner'),
+    ])
+    .executeTakeFirstOrThrow();
+  if (!Number(row.readable)) return sql<SqlBool>`1 = 0`;
+  if (Number(row.planner)) return sql<SqlBool>`1 = 1`;
+  const open = sql<SqlBool>`${sql.ref('issues.confidential')} = ${false}`;
+  if (!viewer) return open;
+  return sql<SqlBool>`(${open} or ${sql.ref('issues.author_id')} = ${viewer.id} or ${sql.ref('issues.id')} in (${assignedTo(db, viewer.id)}))`;
+}
+
+/** Projects whose issues the viewer may list (project visible, issues feature open to them). */
+function readableProjects(db: Db, viewer: User | null) {
+  if (!viewer)
+    return db
       .selectFrom('projects')
       .select('id')
       .where('visibility_level', '>=', VISIBILITY.public)
       .where('issues_access_level', '=', 'enabled');
-    return sql<SqlBool>`(${projectId} in (${open}) and ${sql.ref('issues.confidential')} = ${false})`;
-  }
-  const access = (min: number) =>
-    db
-      .selectFrom(projectAccessRows(db, viewer.id).as('a'))
-      .select('a.project_id')
-      .where('a.access_level', '>=', min);
-  const readable = db
+  return db
     .selectFrom('projects')
     .select('id')
     .where((eb) =>
@@ -35,9 +64,19 @@ export function issueVisibility(db: Db, viewer: User | null): RawBuilder<SqlBool
           eb('visibility_level', '>=', minimumVisibleLevel(viewer)),
           eb('issues_access_level', '=', 'enabled'),
         ]),
-        eb.and([eb('id', 'in', access(ACCESS.GUEST)), eb('issues_access_level', '!=', 'disabled')]),
+        eb.and([
+          eb('id', 'in', accessAtLeast(db, viewer.id, ACCESS.GUEST)),
+          eb('issues_access_level', '!=', 'disabled'),
+        ]),
       ]),
     );
-  const assigned = db.selectFrom('issue_assignees').select('issue_id').where('user_id', '=', viewer.id);
-  return sql<SqlBool>`(${projectId} in (${readable}) and (${sql.ref('issues.confidential')} = ${false} or ${sql.ref('issues.author_id')} = ${viewer.id} or ${sql.ref('issues.id')} in (${assigned}) or ${projectId} in (${access(ACCESS.PLANNER)})))`;
 }
+
+const accessAtLeast = (db: Db, userId: number, min: number) =>
+  db
+    .selectFrom(projectAccessRows(db, userId).as('a'))
+    .select('a.project_id')
+    .where('a.access_level', '>=', min);
+
+const assignedTo = (db: Db, userId: number) =>
+  db.selectFrom('issue_assignees').select('issue_id').where('user_id', '=', userId);
