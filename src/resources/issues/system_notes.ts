@@ -41,8 +41,8 @@ export const stateNote = (state: 'closed' | 'reopened') => state;
 export const confidentialNote = (on: boolean) =>
   on ? 'made the issue confidential' : 'made the issue visible to everyone';
 
-export const lockNote = (on: boolean) =>
-  on ? 'locked the discussion in this issue' : 'unlocked the discussion in this issue';
+export const lockNote = (on: boolean, noun = 'issue') =>
+  `${on ? 'locked' : 'unlocked'} the discussion in this ${noun}`;
 
 const MONTHS = [
   'January',

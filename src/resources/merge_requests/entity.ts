@@ -36,7 +36,7 @@ export interface MergeRequestPresenter {
   contextProjectId?: number;
 }
 
-const DRAFT = /^\s*(?:\[draft\]|\(draft\)|draft:|draft\s-|draft\s|\[wip\]|wip:|wip\s)/i;
+export const DRAFT = /^\s*(?:\[draft\]|\(draft\)|draft:|draft\s-|draft\s|\[wip\]|wip:|wip\s)/i;
 export const isDraft = (title: string) => DRAFT.test(title);
 
 function taskCompletion(description: string | null) {

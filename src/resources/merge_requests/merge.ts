@@ -20,6 +20,7 @@ import { can } from '../../permissions/index.js';
 import type { MergeRequest } from '../../permissions/merge_requests.js';
 import type { ProjectSubject } from '../../permissions/projects.js';
 import { loadBranchRules, matching } from '../protected_branches/rules.js';
+import { recordMergeRequestMerged } from './activity.js';
 import { blockedByDiscussions } from './discussion_state.js';
 import { isDraft } from './entity.js';
 import { type MergeRequestGitState, mergeRequestGitState, syncHeadRef } from './git_state.js';
@@ -157,6 +158,7 @@ export async function acceptMergeRequest(
     .where('id', '=', mr.id)
     .returningAll()
     .executeTakeFirstOrThrow();
+  await deps.db.transaction().execute((trx) => recordMergeRequestMerged(trx, now, user, merged));
   if (removeSource) await removeSourceBranch(deps, s, mr.source_branch, git.sourceSha);
   return merged;
 }

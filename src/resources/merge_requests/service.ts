@@ -11,6 +11,12 @@ import type { MergeRequest } from '../../permissions/merge_requests.js';
 import type { ProjectSubject } from '../../permissions/projects.js';
 import { findOrCreateLabels } from '../labels/service.js';
 import { findMilestones } from '../milestones/finder.js';
+import {
+  deleteMergeRequestConversation,
+  recordMergeRequestCreated,
+  recordMergeRequestUpdated,
+  snapshotMergeRequest,
+} from './activity.js';
 import { headRef, syncHeadRef } from './git_state.js';
 
 export interface MergeRequestAttrs {
@@ -221,6 +227,7 @@ export async function createMergeRequest(
     await setLabels(trx, now, s, author, row.id, attrs);
     await setUsers(trx, 'merge_request_assignees', row.id, assignees);
     await setUsers(trx, 'merge_request_reviewers', row.id, reviewers);
+    await recordMergeRequestCreated(trx, now, author, row);
     return row;
   });
   const head = await readRef(deps.git.projectRepo(s.project.id), `refs/heads/${mr.source_branch}`);
@@ -250,6 +257,7 @@ export async function updateMergeRequest(
   const reviewers = await existingUserIds(deps.db, attrs.reviewer_ids);
   const now = nowIso(deps);
   return deps.db.transaction().execute(async (trx) => {
+    const before = await snapshotMergeRequest(trx, mr);
     const set: Updateable<MergeRequestsTable> = { updated_at: now };
     if (attrs.title !== undefined) set.title = attrs.title.trim();
     if (attrs.description !== undefined) set.description = attrs.description;
@@ -270,6 +278,7 @@ export async function updateMergeRequest(
     await setLabels(trx, now, s, actor, mr.id, attrs);
     await setUsers(trx, 'merge_request_assignees', mr.id, assignees);
     await setUsers(trx, 'merge_request_reviewers', mr.id, reviewers);
+    await recordMergeRequestUpdated(trx, now, actor, before, row);
     return row;
   });
 }
@@ -277,6 +286,7 @@ export async function updateMergeRequest(
 /** DELETE …/merge_requests/:iid: the row with its links, labels, notes and award emoji; the head ref goes too. */
 export async function deleteMergeRequest(deps: Deps, mr: MergeRequest): Promise<void> {
   await deps.db.transaction().execute(async (trx) => {
+    await deleteMergeRequestConversation(trx, mr);
     await trx
       .deleteFrom('label_links')
       .where('target_type', '=', 'MergeRequest')

@@ -9,6 +9,7 @@ import { p } from '../../http/params.js';
 import { toIssue } from '../issues/entity.js';
 import { loadIssueRelations } from '../issues/present.js';
 import { projectIssue, today } from '../issues/routes.js';
+import { presentMergeRequestList } from '../merge_requests/present.js';
 import { type Todo, type TodoPresenter, toTodo } from './entity.js';
 import { ACTION, TODO_ACTIONS } from './service.js';
 
@@ -58,7 +59,8 @@ async function presentTodos(deps: Deps, viewer: User, todos: readonly Todo[]) {
   const projectIds = [...new Set(todos.flatMap((t) => (t.project_id === null ? [] : [t.project_id])))];
   const authorIds = [...new Set(todos.flatMap((t) => (t.author_id === null ? [] : [t.author_id])))];
   const issueIds = todos.filter((t) => t.target_type === 'Issue').map((t) => t.target_id);
-  const [projects, authors, issues] = await Promise.all([
+  const mrIds = todos.filter((t) => t.target_type === 'MergeRequest').map((t) => t.target_id);
+  const [projects, authors, issues, mrs] = await Promise.all([
     projectIds.length
       ? deps.db
           .selectFrom('projects')
@@ -70,7 +72,10 @@ async function presentTodos(deps: Deps, viewer: User, todos: readonly Todo[]) {
       : [],
     authorIds.length ? deps.db.selectFrom('users').selectAll().where('id', 'in', authorIds).execute() : [],
     issueIds.length ? deps.db.selectFrom('issues').selectAll().where('id', 'in', issueIds).execute() : [],
+    mrIds.length ? deps.db.selectFrom('merge_requests').selectAll().where('id', 'in', mrIds).execute() : [],
   ]);
+  // gitlab-compat: a merge request target is MergeRequestBasic (batch-loaded), not the full MergeRequest entity.
+  const mrEntities = await presentMergeRequestList(deps, mrs);
   const relations = await loadIssueRelations(deps.db, viewer, issues);
   const presenter: TodoPresenter = {
     config: deps.config,
@@ -81,18 +86,22 @@ async function presentTodos(deps: Deps, viewer: User, todos: readonly Todo[]) {
       ]),
     ),
     authors: new Map(authors.map((u) => [u.id, u])),
-    targets: new Map(
-      issues.map((i) => [
-        `Issue:${i.id}`,
-        {
-          iid: i.iid,
-          entity: toIssue(
-            { config: deps.config, today: today(deps), relations, contextProjectId: i.project_id },
-            i,
-          ),
-        },
-      ]),
-    ),
+    targets: new Map<string, { entity: unknown; iid: number }>([
+      ...issues.map(
+        (i) =>
+          [
+            `Issue:${i.id}`,
+            {
+              iid: i.iid,
+              entity: toIssue(
+                { config: deps.config, today: today(deps), relations, contextProjectId: i.project_id },
+                i,
+              ),
+            },
+          ] as const,
+      ),
+      ...mrs.map((m, i) => [`MergeRequest:${m.id}`, { iid: m.iid, entity: mrEntities[i] }] as const),
+    ]),
   };
   return todos.map((t) => toTodo(presenter, t));
 }
