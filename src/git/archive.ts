@@ -1,22 +1,51 @@
 /** Repository archives (GitLab's GET repository/archive), streamed from `git archive`. */
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Writable } from 'node:stream';
 import { spawnGit, userPath } from './command.js';
 import { GitCommandError, InvalidArgumentError } from './errors.js';
 import { OID_PATTERN } from './objects.js';
 
-// gitlab-compat: tar.bz2/tbz/tbz2/tb2/bz2 need an external bzip2 and are not offered yet.
 export const ARCHIVE_FORMATS = {
   'tar.gz': 'tar.gz',
   tgz: 'tar.gz',
   gz: 'tar.gz',
+  'tar.bz2': 'tar.bz2',
+  tbz: 'tar.bz2',
+  tbz2: 'tar.bz2',
+  tb2: 'tar.bz2',
+  bz2: 'tar.bz2',
   tar: 'tar',
   zip: 'zip',
 } as const;
 
+let bzip2: boolean | null = null;
+
+/** Whether a `bzip2` executable is on PATH (git compresses tar.bz2 through it). */
+function hasBzip2(): boolean {
+  if (bzip2 === null) {
+    bzip2 = (process.env.PATH ?? '').split(path.delimiter).some((dir) => {
+      try {
+        fs.accessSync(path.join(dir, 'bzip2'), fs.constants.X_OK);
+        return true;
+      } catch {
+        return false;
+      }
+    });
+  }
+  return bzip2;
+}
+
 export type ArchiveFormat = keyof typeof ARCHIVE_FORMATS;
 
+/**
+ * Whether `f` can be produced here. gitlab-compat: the bzip2 formats need a `bzip2` executable on
+ * the server (Debian images carry one; slim images may not) and are refused like an unknown
+ * format without it.
+ */
 export function isArchiveFormat(f: string): f is ArchiveFormat {
-  return Object.hasOwn(ARCHIVE_FORMATS, f);
+  if (!Object.hasOwn(ARCHIVE_FORMATS, f)) return false;
+  return ARCHIVE_FORMATS[f as ArchiveFormat] !== 'tar.bz2' || hasBzip2();
 }
 
 export interface ArchiveOptions {
@@ -39,7 +68,9 @@ export function archive(repo: string, oid: string, opts: ArchiveOptions, out: Wr
   const args = ['archive', `--format=${ARCHIVE_FORMATS[opts.format]}`, `--prefix=${opts.prefix}/`, oid, '--'];
   if (opts.path) args.push(userPath(opts.path.replace(/^\/+/, '')));
   return new Promise((resolve, reject) => {
-    const child = spawnGit(args, { repo, timeoutMs: opts.timeoutMs ?? 10 * 60_000 });
+    // git knows tar.bz2 only as a filter command set in its config (a fixed string, no user input).
+    const config = ARCHIVE_FORMATS[opts.format] === 'tar.bz2' ? ['tar.tar.bz2.command=bzip2 -c'] : [];
+    const child = spawnGit(args, { repo, config, timeoutMs: opts.timeoutMs ?? 10 * 60_000 });
     const stderr: Buffer[] = [];
     child.stderr.on('data', (c: Buffer) => {
       if (stderr.length < 16) stderr.push(c);
