@@ -75,7 +75,8 @@ export function normalizeFilePath(p: string): string {
   const trimmed = p.replace(/^\/+/, '');
   const parts = trimmed.split('/');
   for (const part of parts) {
-    if (part === '' || part === '.' || part === '..') throw new InvalidArgumentError(p, 'file path segment');
+    if (part === '..') throw new InvalidArgumentError(p, 'file path traversal');
+    if (part === '' || part === '.') throw new InvalidArgumentError(p, 'file path segment');
     if (part.toLowerCase() === '.git') throw new InvalidArgumentError(p, 'file path inside .git');
   }
   return trimmed;

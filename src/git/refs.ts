@@ -8,6 +8,7 @@ import { GitCommandError, InvalidRefNameError, NotFoundError, RefConflictError }
 import { type Commit, commitTitle, formatGitDate, OID_PATTERN, ZERO_OID } from './objects.js';
 
 const MAX_REF_LENGTH = 1024;
+const MAX_REF_COMPONENT_BYTES = 255;
 
 /**
  * git's ref-name rules (`git check-ref-format`) plus ours: no leading `-` in any component, no
@@ -22,6 +23,8 @@ export function isValidRefName(ref: string): boolean {
   if (ref.startsWith('/') || ref.endsWith('/') || ref.endsWith('.')) return false;
   for (const part of ref.split('/')) {
     if (part.startsWith('.') || part.startsWith('-') || part.endsWith('.lock')) return false;
+    // A loose ref is a file: a component longer than a file name can be would fail to be written.
+    if (Buffer.byteLength(part, 'utf8') > MAX_REF_COMPONENT_BYTES) return false;
   }
   return true;
 }

@@ -92,7 +92,13 @@ function commitError(err: unknown, p: ApiCommitParams): unknown {
     return apiMessage(400, 'You can only create or edit files when you are on a branch');
   }
   if (err instanceof InvalidRefNameError) return apiMessage(400, 'Branch name is invalid');
-  if (err instanceof InvalidArgumentError)
+  if (err instanceof InvalidArgumentError) {
+    // Gitaly's index errors for a bad action path (OperationService#index_error_message).
+    if (err.message.includes('file path traversal'))
+      return apiMessage(400, 'Path cannot include directory traversal');
+    if (err.message.includes('file path inside .git') || err.message.includes('file path segment'))
+      return apiMessage(400, `invalid path: '${err.argument}'`);
     return apiMessage(400, `Invalid ${err.message.replace(/^invalid git argument \((.*)\)$/, '$1')}`);
+  }
   return err;
 }

@@ -28,10 +28,13 @@ export interface FileAtRef {
 
 /** A path as given, checked: 400 for one git could misread (`..`, NUL), as GitLab refuses them. */
 export function filePath(raw: string): string {
+  // An absolute path is refused as Grape's FilePath validator refuses it (no allowlist here).
+  if (raw.startsWith('/')) throw invalidParams(['file_path should be a valid file path']);
   try {
     return normalizeFilePath(raw);
   } catch (err) {
-    if (err instanceof InvalidArgumentError) throw apiMessage(400, 'file_path should be a valid file path');
+    // Grape's FilePath validator: a parameter error, {"error":"file_path should be a valid file path"}.
+    if (err instanceof InvalidArgumentError) throw invalidParams(['file_path should be a valid file path']);
     throw err;
   }
 }
@@ -74,9 +77,17 @@ export async function readFileAt(
   return { path, ref, commitId, lastCommitId, blob, mode };
 }
 
+/**
+ * gitlab-compat: GitLab sends a non-ASCII path or ref in these headers as raw UTF-8; Node cannot
+ * put characters past U+00FF in a header (and encodes the rest differently by code path), so
+ * non-ASCII characters travel percent-encoded as UTF-8 (`%C3%BC`). ASCII values are unchanged.
+ */
+const headerValue = (v: string) =>
+  /^[\x20-\x7e]*$/.test(v) ? v : v.replace(/[^\x20-\x7e]+/g, (m) => encodeURIComponent(m));
+
 /** The X-Gitlab-* headers of GET, HEAD and raw. */
 export function fileHeaders(f: FileAtRef): Record<string, string> {
-  return {
+  const headers = {
     'x-gitlab-blob-id': f.blob.oid,
     'x-gitlab-commit-id': f.commitId,
     'x-gitlab-content-sha256': createHash('sha256').update(f.blob.content).digest('hex'),
@@ -88,6 +99,7 @@ export function fileHeaders(f: FileAtRef): Record<string, string> {
     'x-gitlab-size': String(f.blob.size),
     'x-gitlab-execute-filemode': String(f.mode === '100755'),
   };
+  return Object.fromEntries(Object.entries(headers).map(([k, v]) => [k, headerValue(v)]));
 }
 
 /**
