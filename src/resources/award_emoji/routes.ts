@@ -57,12 +57,21 @@ export async function presentAwards(deps: Deps, list: readonly AwardEmoji[]) {
 }
 
 // GET /projects/:id/issues/:issue_iid/award_emoji — doc/api/emoji_reactions.md#list-an-awardables-emoji-reactions
-// GET /projects/:id/merge_requests/:merge_request_iid/award_emoji — doc/api/emoji_reactions.md#list-an-awardables-emoji-reactions
+// POST /projects/:id/issues/:issue_iid/award_emoji — doc/api/emoji_reactions.md#add-a-new-emoji-reaction
+// GET /projects/:id/issues/:issue_iid/award_emoji/:award_id — doc/api/emoji_reactions.md#get-single-emoji-reaction
+// DELETE /projects/:id/issues/:issue_iid/award_emoji/:award_id — doc/api/emoji_reactions.md#delete-an-emoji-reaction
 // GET /projects/:id/issues/:issue_iid/notes/:note_id/award_emoji — doc/api/emoji_reactions.md#list-a-comments-emoji-reactions
+// POST /projects/:id/issues/:issue_iid/notes/:note_id/award_emoji — doc/api/emoji_reactions.md#add-a-new-emoji-reaction
+// GET /projects/:id/issues/:issue_iid/notes/:note_id/award_emoji/:award_id — doc/api/emoji_reactions.md#get-single-emoji-reaction
+// DELETE /projects/:id/issues/:issue_iid/notes/:note_id/award_emoji/:award_id — doc/api/emoji_reactions.md#delete-an-emoji-reaction
+// GET /projects/:id/merge_requests/:merge_request_iid/award_emoji — doc/api/emoji_reactions.md#list-an-awardables-emoji-reactions
+// POST /projects/:id/merge_requests/:merge_request_iid/award_emoji — doc/api/emoji_reactions.md#add-a-new-emoji-reaction
+// GET /projects/:id/merge_requests/:merge_request_iid/award_emoji/:award_id — doc/api/emoji_reactions.md#get-single-emoji-reaction
+// DELETE /projects/:id/merge_requests/:merge_request_iid/award_emoji/:award_id — doc/api/emoji_reactions.md#delete-an-emoji-reaction
 // GET /projects/:id/merge_requests/:merge_request_iid/notes/:note_id/award_emoji — doc/api/emoji_reactions.md#list-a-comments-emoji-reactions
-// GET …/award_emoji/:award_id — doc/api/emoji_reactions.md#get-single-emoji-reaction
-// POST …/award_emoji — doc/api/emoji_reactions.md#add-a-new-emoji-reaction
-// DELETE …/award_emoji/:award_id — doc/api/emoji_reactions.md#delete-an-emoji-reaction
+// POST /projects/:id/merge_requests/:merge_request_iid/notes/:note_id/award_emoji — doc/api/emoji_reactions.md#add-a-new-emoji-reaction
+// GET /projects/:id/merge_requests/:merge_request_iid/notes/:note_id/award_emoji/:award_id — doc/api/emoji_reactions.md#get-single-emoji-reaction
+// DELETE /projects/:id/merge_requests/:merge_request_iid/notes/:note_id/award_emoji/:award_id — doc/api/emoji_reactions.md#delete-an-emoji-reaction
 /** Award emoji on issues, merge requests and their notes (doc/api/emoji_reactions.md): one set of routes per awardable. */
 export function awardEmojiResource(app: FastifyInstance, deps: Deps): void {
   const kinds = [

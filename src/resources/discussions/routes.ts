@@ -237,23 +237,23 @@ function resolveThreadRoute(app: FastifyInstance, deps: Deps): void {
   });
 }
 
-// GET /projects/:id/issues/:issue_iid/discussions — doc/api/discussions.md#list-project-issue-discussion-items
-// GET /projects/:id/issues/:issue_iid/discussions/:discussion_id — doc/api/discussions.md#get-single-issue-discussion-item
-// POST /projects/:id/issues/:issue_iid/discussions — doc/api/discussions.md#create-new-issue-thread
-// GET /projects/:id/issues/:issue_iid/discussions/:discussion_id/notes — lib/api/discussions.rb
-// POST /projects/:id/issues/:issue_iid/discussions/:discussion_id/notes — doc/api/discussions.md#add-note-to-existing-issue-thread
-// GET /projects/:id/issues/:issue_iid/discussions/:discussion_id/notes/:note_id — lib/api/discussions.rb
-// PUT /projects/:id/issues/:issue_iid/discussions/:discussion_id/notes/:note_id — doc/api/discussions.md#modify-existing-issue-thread-note
-// DELETE /projects/:id/issues/:issue_iid/discussions/:discussion_id/notes/:note_id — doc/api/discussions.md#delete-an-issue-thread-note
-// GET /projects/:id/merge_requests/:merge_request_iid/discussions — doc/api/discussions.md#list-project-merge-request-discussion-items
-// GET /projects/:id/merge_requests/:merge_request_iid/discussions/:discussion_id — doc/api/discussions.md#get-single-merge-request-discussion-item
-// POST /projects/:id/merge_requests/:merge_request_iid/discussions — doc/api/discussions.md#create-new-merge-request-thread
-// PUT /projects/:id/merge_requests/:merge_request_iid/discussions/:discussion_id — doc/api/discussions.md#resolve-a-merge-request-thread
-// GET /projects/:id/merge_requests/:merge_request_iid/discussions/:discussion_id/notes — lib/api/discussions.rb
-// POST /projects/:id/merge_requests/:merge_request_iid/discussions/:discussion_id/notes — doc/api/discussions.md#add-note-to-existing-merge-request-thread
-// GET /projects/:id/merge_requests/:merge_request_iid/discussions/:discussion_id/notes/:note_id — lib/api/discussions.rb
-// PUT /projects/:id/merge_requests/:merge_request_iid/discussions/:discussion_id/notes/:note_id — doc/api/discussions.md#modify-an-existing-merge-request-thread-note
-// DELETE /projects/:id/merge_requests/:merge_request_iid/discussions/:discussion_id/notes/:note_id — doc/api/discussions.md#delete-a-merge-request-thread-note
+// GET /projects/:id/issues/:noteable_id/discussions — doc/api/discussions.md#list-project-issue-discussion-items
+// GET /projects/:id/issues/:noteable_id/discussions/:discussion_id — doc/api/discussions.md#get-single-issue-discussion-item
+// POST /projects/:id/issues/:noteable_id/discussions — doc/api/discussions.md#create-new-issue-thread
+// GET /projects/:id/issues/:noteable_id/discussions/:discussion_id/notes — lib/api/discussions.rb
+// POST /projects/:id/issues/:noteable_id/discussions/:discussion_id/notes — doc/api/discussions.md#add-note-to-existing-issue-thread
+// GET /projects/:id/issues/:noteable_id/discussions/:discussion_id/notes/:note_id — lib/api/discussions.rb
+// PUT /projects/:id/issues/:noteable_id/discussions/:discussion_id/notes/:note_id — doc/api/discussions.md#modify-existing-issue-thread-note
+// DELETE /projects/:id/issues/:noteable_id/discussions/:discussion_id/notes/:note_id — doc/api/discussions.md#delete-an-issue-thread-note
+// GET /projects/:id/merge_requests/:noteable_id/discussions — doc/api/discussions.md#list-project-merge-request-discussion-items
+// GET /projects/:id/merge_requests/:noteable_id/discussions/:discussion_id — doc/api/discussions.md#get-single-merge-request-discussion-item
+// POST /projects/:id/merge_requests/:noteable_id/discussions — doc/api/discussions.md#create-new-merge-request-thread
+// PUT /projects/:id/merge_requests/:noteable_id/discussions/:discussion_id — doc/api/discussions.md#resolve-a-merge-request-thread
+// GET /projects/:id/merge_requests/:noteable_id/discussions/:discussion_id/notes — lib/api/discussions.rb
+// POST /projects/:id/merge_requests/:noteable_id/discussions/:discussion_id/notes — doc/api/discussions.md#add-note-to-existing-merge-request-thread
+// GET /projects/:id/merge_requests/:noteable_id/discussions/:discussion_id/notes/:note_id — lib/api/discussions.rb
+// PUT /projects/:id/merge_requests/:noteable_id/discussions/:discussion_id/notes/:note_id — doc/api/discussions.md#modify-an-existing-merge-request-thread-note
+// DELETE /projects/:id/merge_requests/:noteable_id/discussions/:discussion_id/notes/:note_id — doc/api/discussions.md#delete-a-merge-request-thread-note
 export function discussionsResource(app: FastifyInstance, deps: Deps): void {
   threadRoutes(app, deps, 'issues', issueTarget);
   threadRoutes(app, deps, 'merge_requests', mergeRequestTarget);

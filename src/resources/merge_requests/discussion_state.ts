@@ -9,19 +9,19 @@ import { readSettings } from '../projects/settings.js';
 
 /** The ids, among `mrs`, of merge requests whose unresolved threads block merging. One query per page. */
 export async function blockedByDiscussions(db: Db, mrs: readonly MergeRequest[]): Promise<Set<number>> {
-  const open = mrs.filter((m) => m.state === 'opened' || m.state === 'locked');
-  if (open.length === 0) return new Set();
+  // Whatever the state, as GitLab's mergeable_discussions_state? (detailed_merge_status checks the state first).
+  if (mrs.length === 0) return new Set();
   const projects = await db
     .selectFrom('projects')
     .select(['id', 'settings'])
-    .where('id', 'in', [...new Set(open.map((m) => m.project_id))])
+    .where('id', 'in', [...new Set(mrs.map((m) => m.project_id))])
     .execute();
   const strict = new Set(
     projects
       .filter((p) => readSettings(p.settings).only_allow_merge_if_all_discussions_are_resolved)
       .map((p) => p.id),
   );
-  const ids = open.filter((m) => strict.has(m.project_id)).map((m) => m.id);
+  const ids = mrs.filter((m) => strict.has(m.project_id)).map((m) => m.id);
   if (ids.length === 0) return new Set();
   const rows = await db
     .selectFrom('notes')

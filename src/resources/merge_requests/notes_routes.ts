@@ -30,7 +30,7 @@ async function findNote(deps: Deps, user: User | null, id: string, iid: number, 
 }
 
 export function mergeRequestNotesRoutes(app: FastifyInstance, deps: Deps): void {
-  // GET /projects/:id/merge_requests/:merge_request_iid/notes — doc/api/notes.md#list-all-merge-request-notes
+  // GET /projects/:id/merge_requests/:noteable_id/notes — doc/api/notes.md#list-all-merge-request-notes
   endpoint(app, deps, {
     method: 'GET',
     url: '/projects/:id/merge_requests/:noteable_id/notes',
@@ -52,7 +52,7 @@ export function mergeRequestNotesRoutes(app: FastifyInstance, deps: Deps): void 
     },
   });
 
-  // GET /projects/:id/merge_requests/:merge_request_iid/notes/:note_id — doc/api/notes.md#get-single-merge-request-note
+  // GET /projects/:id/merge_requests/:noteable_id/notes/:note_id — doc/api/notes.md#get-single-merge-request-note
   endpoint(app, deps, {
     method: 'GET',
     url: '/projects/:id/merge_requests/:noteable_id/notes/:note_id',
@@ -70,7 +70,7 @@ export function mergeRequestNotesRoutes(app: FastifyInstance, deps: Deps): void 
     },
   });
 
-  // POST /projects/:id/merge_requests/:merge_request_iid/notes — doc/api/notes.md#create-new-merge-request-note
+  // POST /projects/:id/merge_requests/:noteable_id/notes — doc/api/notes.md#create-new-merge-request-note
   endpoint(app, deps, {
     method: 'POST',
     url: '/projects/:id/merge_requests/:noteable_id/notes',
@@ -91,7 +91,7 @@ export function mergeRequestNotesRoutes(app: FastifyInstance, deps: Deps): void 
     },
   });
 
-  // PUT /projects/:id/merge_requests/:merge_request_iid/notes/:note_id — doc/api/notes.md#modify-existing-merge-request-note
+  // PUT /projects/:id/merge_requests/:noteable_id/notes/:note_id — doc/api/notes.md#modify-existing-merge-request-note
   endpoint(app, deps, {
     method: 'PUT',
     url: '/projects/:id/merge_requests/:noteable_id/notes/:note_id',
@@ -111,7 +111,7 @@ export function mergeRequestNotesRoutes(app: FastifyInstance, deps: Deps): void 
     },
   });
 
-  // DELETE /projects/:id/merge_requests/:merge_request_iid/notes/:note_id — doc/api/notes.md#delete-a-merge-request-note
+  // DELETE /projects/:id/merge_requests/:noteable_id/notes/:note_id — doc/api/notes.md#delete-a-merge-request-note
   endpoint(app, deps, {
     method: 'DELETE',
     url: '/projects/:id/merge_requests/:noteable_id/notes/:note_id',

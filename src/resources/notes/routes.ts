@@ -49,7 +49,7 @@ export async function findIssueNote(
 }
 
 export function notesResource(app: FastifyInstance, deps: Deps): void {
-  // GET /projects/:id/issues/:issue_iid/notes — doc/api/notes.md#list-project-issue-notes
+  // GET /projects/:id/issues/:noteable_id/notes — doc/api/notes.md#list-project-issue-notes
   endpoint(app, deps, {
     method: 'GET',
     url: '/projects/:id/issues/:noteable_id/notes',
@@ -77,7 +77,7 @@ export function notesResource(app: FastifyInstance, deps: Deps): void {
     },
   });
 
-  // GET /projects/:id/issues/:issue_iid/notes/:note_id — doc/api/notes.md#get-single-issue-note
+  // GET /projects/:id/issues/:noteable_id/notes/:note_id — doc/api/notes.md#get-single-issue-note
   endpoint(app, deps, {
     method: 'GET',
     url: '/projects/:id/issues/:noteable_id/notes/:note_id',
@@ -90,7 +90,7 @@ export function notesResource(app: FastifyInstance, deps: Deps): void {
     },
   });
 
-  // POST /projects/:id/issues/:issue_iid/notes — doc/api/notes.md#create-new-issue-note
+  // POST /projects/:id/issues/:noteable_id/notes — doc/api/notes.md#create-new-issue-note
   endpoint(app, deps, {
     method: 'POST',
     url: '/projects/:id/issues/:noteable_id/notes',
@@ -120,7 +120,7 @@ export function notesResource(app: FastifyInstance, deps: Deps): void {
     },
   });
 
-  // PUT /projects/:id/issues/:issue_iid/notes/:note_id — doc/api/notes.md#modify-existing-issue-note
+  // PUT /projects/:id/issues/:noteable_id/notes/:note_id — doc/api/notes.md#modify-existing-issue-note
   endpoint(app, deps, {
     method: 'PUT',
     url: '/projects/:id/issues/:noteable_id/notes/:note_id',
@@ -135,7 +135,7 @@ export function notesResource(app: FastifyInstance, deps: Deps): void {
     },
   });
 
-  // DELETE /projects/:id/issues/:issue_iid/notes/:note_id — doc/api/notes.md#delete-an-issue-note
+  // DELETE /projects/:id/issues/:noteable_id/notes/:note_id — doc/api/notes.md#delete-an-issue-note
   endpoint(app, deps, {
     method: 'DELETE',
     url: '/projects/:id/issues/:noteable_id/notes/:note_id',

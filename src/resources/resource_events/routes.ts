@@ -75,11 +75,18 @@ const KINDS = {
   resource_state_events: presentStateEvents,
 } as const;
 
-// GET /projects/:id/issues/:issue_iid/resource_label_events — doc/api/resource_label_events.md#list-project-issue-label-events
-// GET /projects/:id/merge_requests/:merge_request_iid/resource_label_events — doc/api/resource_label_events.md#list-project-merge-request-label-events
-// GET /projects/:id/merge_requests/:merge_request_iid/resource_label_events/:resource_label_event_id — doc/api/resource_label_events.md#get-single-merge-request-label-event
-// GET /projects/:id/merge_requests/:merge_request_iid/resource_milestone_events — doc/api/resource_milestone_events.md#list-project-merge-request-milestone-events
-// GET /projects/:id/merge_requests/:merge_request_iid/resource_state_events — doc/api/resource_state_events.md#list-project-merge-request-state-events
+// GET /projects/:id/issues/:eventable_id/resource_label_events — doc/api/resource_label_events.md#list-project-issue-label-events
+// GET /projects/:id/issues/:eventable_id/resource_label_events/:event_id — doc/api/resource_label_events.md#get-single-issue-label-event
+// GET /projects/:id/issues/:eventable_id/resource_milestone_events — doc/api/resource_milestone_events.md#list-project-issue-milestone-events
+// GET /projects/:id/issues/:eventable_id/resource_milestone_events/:event_id — doc/api/resource_milestone_events.md#get-single-issue-milestone-event
+// GET /projects/:id/issues/:eventable_id/resource_state_events — doc/api/resource_state_events.md#list-project-issue-state-events
+// GET /projects/:id/issues/:eventable_id/resource_state_events/:event_id — doc/api/resource_state_events.md#get-single-issue-state-event
+// GET /projects/:id/merge_requests/:eventable_id/resource_label_events — doc/api/resource_label_events.md#list-project-merge-request-label-events
+// GET /projects/:id/merge_requests/:eventable_id/resource_label_events/:event_id — doc/api/resource_label_events.md#get-single-merge-request-label-event
+// GET /projects/:id/merge_requests/:eventable_id/resource_milestone_events — doc/api/resource_milestone_events.md#list-project-merge-request-milestone-events
+// GET /projects/:id/merge_requests/:eventable_id/resource_milestone_events/:event_id — doc/api/resource_milestone_events.md#get-single-merge-request-milestone-event
+// GET /projects/:id/merge_requests/:eventable_id/resource_state_events — doc/api/resource_state_events.md#list-project-merge-request-state-events
+// GET /projects/:id/merge_requests/:eventable_id/resource_state_events/:event_id — doc/api/resource_state_events.md#get-single-merge-request-state-event
 /** Label, milestone and state events of issues and merge requests (doc/api/resource_{label,milestone,state}_events.md). */
 export function resourceEventsResource(app: FastifyInstance, deps: Deps): void {
   const owners = [
