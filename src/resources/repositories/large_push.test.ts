@@ -22,7 +22,6 @@ describe('a 50 MB push over HTTP', () => {
   });
 
   test('a 50 MB random file is pushed (chunked request body), arrives intact and clones back byte for byte', async () => {
-    const started = Date.now();
     const p = await createProject(s, { name: unique('big') });
     const work = path.join(tmp, 'work');
     await fs.mkdir(work);
@@ -51,7 +50,5 @@ describe('a 50 MB push over HTTP', () => {
     assert.equal((await gitOk(['rev-parse', 'HEAD'], clone)).trim(), head);
     const back = await fs.readFile(path.join(clone, 'big.bin'));
     assert.equal(createHash('sha256').update(back).digest('hex'), sha);
-    // ~8–15 s here; a generous bound so a noisy machine does not fail it.
-    assert.ok(Date.now() - started < 60_000, `took ${Date.now() - started} ms`);
   });
 });
