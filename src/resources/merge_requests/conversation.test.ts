@@ -136,6 +136,8 @@ describe('merge request conversation', () => {
       'merged',
     ]);
 
+    assert.deepEqual(await api(s, 'GET', `${url}/notes?activity_filter=only_comments`), []);
+    assert.equal((await api<Json[]>(s, 'GET', `${url}/notes?activity_filter=only_activity`)).length, 9);
     const states = await gl.MergeRequestStateEvents.all(p.id, mr.iid);
     assert.deepEqual(
       states.map((e) => [e.state, e.resource_type, e.resource_id]),

@@ -2,26 +2,15 @@ import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../../deps.js';
 import type { User } from '../../http/auth.js';
 import { endpoint } from '../../http/endpoint.js';
-import { notFound } from '../../http/errors.js';
+import { forbidden, notFound } from '../../http/errors.js';
 import { paginate, paginationParams } from '../../http/pagination.js';
 import { p } from '../../http/params.js';
-import { authorize, can } from '../../permissions/index.js';
-import type { IssueSubject, Note } from '../../permissions/issues.js';
-import { projectIssue } from '../issues/routes.js';
+import type { Note } from '../../permissions/issues.js';
 import { toNote } from './entity.js';
 import { createNote, deleteNote, updateNote } from './service.js';
+import { issueTarget, type NoteTarget } from './target.js';
 
-const IssueParams = { id: p.idOrPath().required(), noteable_id: p.integer().required() };
-
-/** Notes of an issue the viewer may see: internal notes need Reporter+. */
-export function issueNotes(deps: Deps, user: User | null, s: IssueSubject) {
-  return deps.db
-    .selectFrom('notes')
-    .selectAll()
-    .where('noteable_type', '=', 'Issue')
-    .where('noteable_id', '=', s.issue.id)
-    .$if(!can(user, 'read_internal_note', s), (q) => q.where('internal', '=', false));
-}
+const NoteableParams = { id: p.idOrPath().required(), noteable_id: p.integer().required() };
 
 export async function presentNotes(deps: Deps, notes: readonly Note[], iid: number | null) {
   const ids = [
@@ -37,25 +26,26 @@ export async function presentNotes(deps: Deps, notes: readonly Note[], iid: numb
   );
 }
 
-export async function findIssueNote(
-  deps: Deps,
-  user: User | null,
-  s: IssueSubject,
-  noteId: number,
-): Promise<Note> {
-  const note = await issueNotes(deps, user, s).where('id', '=', noteId).executeTakeFirst();
+async function findNote(t: NoteTarget, noteId: number): Promise<Note> {
+  const note = await t.notes().where('id', '=', noteId).executeTakeFirst();
   if (!note) throw notFound('Note');
   return note;
 }
 
-export function notesResource(app: FastifyInstance, deps: Deps): void {
-  // GET /projects/:id/issues/:noteable_id/notes — doc/api/notes.md#list-project-issue-notes
+type Resolve = (deps: Deps, user: User | null, id: string, iid: number) => Promise<NoteTarget>;
+
+/** Notes (doc/api/notes.md) of one kind of noteable: the same routes serve issues and merge requests. */
+export function noteRoutes(app: FastifyInstance, deps: Deps, segment: string, resolve: Resolve): void {
+  const base = `/projects/:id/${segment}/:noteable_id/notes`;
+  const target = (user: User | null, params: { id: string; noteable_id: number }) =>
+    resolve(deps, user, params.id, params.noteable_id);
+
   endpoint(app, deps, {
     method: 'GET',
-    url: '/projects/:id/issues/:noteable_id/notes',
+    url: base,
     auth: 'public',
     params: {
-      ...IssueParams,
+      ...NoteableParams,
       order_by: p.string().values(['created_at', 'updated_at']).default('created_at'),
       sort: p.string().values(['asc', 'desc']).default('desc'),
       activity_filter: p
@@ -66,37 +56,36 @@ export function notesResource(app: FastifyInstance, deps: Deps): void {
     },
     async handler(ctx) {
       const { params } = ctx;
-      const s = await projectIssue(deps, ctx.user, params.id, params.noteable_id);
+      const t = await target(ctx.user, params);
       const dir = params.sort === 'asc' ? 'asc' : 'desc';
-      const q = issueNotes(deps, ctx.user, s)
+      const q = t
+        .notes()
         .$if(params.activity_filter === 'only_comments', (x) => x.where('system', '=', false))
         .$if(params.activity_filter === 'only_activity', (x) => x.where('system', '=', true))
         .orderBy(params.order_by === 'updated_at' ? 'updated_at' : 'created_at', dir)
         .orderBy('id', dir);
-      return presentNotes(deps, await paginate(ctx, q), s.issue.iid);
+      return presentNotes(deps, await paginate(ctx, q), t.iid);
     },
   });
 
-  // GET /projects/:id/issues/:noteable_id/notes/:note_id — doc/api/notes.md#get-single-issue-note
   endpoint(app, deps, {
     method: 'GET',
-    url: '/projects/:id/issues/:noteable_id/notes/:note_id',
+    url: `${base}/:note_id`,
     auth: 'public',
-    params: { ...IssueParams, note_id: p.integer().required() },
+    params: { ...NoteableParams, note_id: p.integer().required() },
     async handler(ctx) {
-      const s = await projectIssue(deps, ctx.user, ctx.params.id, ctx.params.noteable_id);
-      const note = await findIssueNote(deps, ctx.user, s, ctx.params.note_id);
-      return (await presentNotes(deps, [note], s.issue.iid))[0];
+      const t = await target(ctx.user, ctx.params);
+      const note = await findNote(t, ctx.params.note_id);
+      return (await presentNotes(deps, [note], t.iid))[0];
     },
   });
 
-  // POST /projects/:id/issues/:noteable_id/notes — doc/api/notes.md#create-new-issue-note
   endpoint(app, deps, {
     method: 'POST',
-    url: '/projects/:id/issues/:noteable_id/notes',
+    url: base,
     auth: 'user',
     params: {
-      ...IssueParams,
+      ...NoteableParams,
       body: p.string().required(),
       confidential: p.boolean(),
       internal: p.boolean(),
@@ -105,47 +94,52 @@ export function notesResource(app: FastifyInstance, deps: Deps): void {
     },
     async handler(ctx) {
       const { params } = ctx;
-      const s = await projectIssue(deps, ctx.user, params.id, params.noteable_id);
-      authorize(ctx.user, 'create_note', s);
-      const createdAt =
-        params.created_at && can(ctx.user, 'set_issue_created_at', s.project) ? params.created_at : undefined;
-      const note = await createNote(
-        deps,
-        { type: 'Issue', id: s.issue.id, projectId: s.issue.project_id },
-        ctx.user,
-        { body: params.body, internal: params.internal ?? params.confidential, createdAt },
-      );
+      const t = await target(ctx.user, params);
+      if (!t.mayCreateNote) throw forbidden();
+      const note = await createNote(deps, t.noteable, ctx.user, {
+        body: params.body,
+        // gitlab-compat: internal notes are offered on issues only (GitLab also has them on epics).
+        internal: t.noteable.type === 'Issue' ? (params.internal ?? params.confidential) : undefined,
+        createdAt: params.created_at && t.maySetCreatedAt ? params.created_at : undefined,
+      });
       ctx.reply.code(201);
-      return (await presentNotes(deps, [note], s.issue.iid))[0];
+      return (await presentNotes(deps, [note], t.iid))[0];
     },
   });
 
-  // PUT /projects/:id/issues/:noteable_id/notes/:note_id — doc/api/notes.md#modify-existing-issue-note
   endpoint(app, deps, {
     method: 'PUT',
-    url: '/projects/:id/issues/:noteable_id/notes/:note_id',
+    url: `${base}/:note_id`,
     auth: 'user',
-    params: { ...IssueParams, note_id: p.integer().required(), body: p.string().required() },
+    params: { ...NoteableParams, note_id: p.integer().required(), body: p.string().required() },
     async handler(ctx) {
-      const s = await projectIssue(deps, ctx.user, ctx.params.id, ctx.params.noteable_id);
-      const note = await findIssueNote(deps, ctx.user, s, ctx.params.note_id);
-      authorize(ctx.user, 'update_note', { issue: s, note });
+      const t = await target(ctx.user, ctx.params);
+      const note = await findNote(t, ctx.params.note_id);
+      if (!t.mayUpdateNote(note)) throw forbidden();
       const updated = await updateNote(deps, note, ctx.params.body);
-      return (await presentNotes(deps, [updated], s.issue.iid))[0];
+      return (await presentNotes(deps, [updated], t.iid))[0];
     },
   });
 
-  // DELETE /projects/:id/issues/:noteable_id/notes/:note_id — doc/api/notes.md#delete-an-issue-note
   endpoint(app, deps, {
     method: 'DELETE',
-    url: '/projects/:id/issues/:noteable_id/notes/:note_id',
+    url: `${base}/:note_id`,
     auth: 'user',
-    params: { ...IssueParams, note_id: p.integer().required() },
+    params: { ...NoteableParams, note_id: p.integer().required() },
     async handler(ctx) {
-      const s = await projectIssue(deps, ctx.user, ctx.params.id, ctx.params.noteable_id);
-      const note = await findIssueNote(deps, ctx.user, s, ctx.params.note_id);
-      authorize(ctx.user, 'destroy_note', { issue: s, note });
+      const t = await target(ctx.user, ctx.params);
+      const note = await findNote(t, ctx.params.note_id);
+      if (!t.mayDestroyNote(note)) throw forbidden();
       await deleteNote(deps, note);
     },
   });
+}
+
+// GET /projects/:id/issues/:noteable_id/notes — doc/api/notes.md#list-project-issue-notes
+// GET /projects/:id/issues/:noteable_id/notes/:note_id — doc/api/notes.md#get-single-issue-note
+// POST /projects/:id/issues/:noteable_id/notes — doc/api/notes.md#create-new-issue-note
+// PUT /projects/:id/issues/:noteable_id/notes/:note_id — doc/api/notes.md#modify-existing-issue-note
+// DELETE /projects/:id/issues/:noteable_id/notes/:note_id — doc/api/notes.md#delete-an-issue-note
+export function notesResource(app: FastifyInstance, deps: Deps): void {
+  noteRoutes(app, deps, 'issues', issueTarget);
 }
