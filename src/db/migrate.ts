@@ -12,6 +12,7 @@ import * as m0009 from './migrations/0009_approvals.js';
 import * as m0010 from './migrations/0010_todos_resource_events.js';
 import * as m0011 from './migrations/0011_commit_statuses_comments.js';
 import * as m0012 from './migrations/0012_issue_list_indexes.js';
+import * as m0013 from './migrations/0013_merge_request_diffs.js';
 import * as m0014 from './migrations/0014_diff_notes_resolvable.js';
 
 /** Every migration, in order. Append only; never edit one that has shipped. */
@@ -28,6 +29,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0010_todos_resource_events': m0010,
   '0011_commit_statuses_comments': m0011,
   '0012_issue_list_indexes': m0012,
+  '0013_merge_request_diffs': m0013,
   '0014_diff_notes_resolvable': m0014,
 };
 

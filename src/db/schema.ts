@@ -455,8 +455,21 @@ export interface MergeRequestsTable {
   closed_at: Timestamp | null;
   time_estimate: ColumnType<number, number | undefined, number>;
   total_time_spent: ColumnType<number, number | undefined, number>;
+  allow_collaboration: SqlBool | null;
   created_at: Timestamp;
   updated_at: Timestamp;
+}
+
+export interface MergeRequestDiffsTable {
+  id: Generated<number>;
+  merge_request_id: number;
+  state: ColumnType<string, string | undefined, string>;
+  head_commit_sha: string;
+  base_commit_sha: string | null;
+  start_commit_sha: string | null;
+  real_size: string | null;
+  patch_id_sha: string | null;
+  created_at: Timestamp;
 }
 
 export interface MergeRequestUsersTable {
@@ -544,6 +557,7 @@ export interface Database {
   subscriptions: SubscriptionsTable;
   merge_requests: MergeRequestsTable;
   merge_request_assignees: MergeRequestUsersTable;
+  merge_request_diffs: MergeRequestDiffsTable;
   merge_request_reviewers: MergeRequestUsersTable;
   approvals: ApprovalsTable;
   todos: TodosTable;

@@ -7,6 +7,7 @@ export * from './blame.js';
 export * from './catfile.js';
 export { runGit, userArg, userPath } from './command.js';
 export * from './commit.js';
+export * from './crossrepo.js';
 export * from './diff.js';
 export * from './errors.js';
 export * from './layer.js';

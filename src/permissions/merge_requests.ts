@@ -33,6 +33,12 @@ export const mergeRequestAbilities = {
     projectAbilities.read_merge_request(actor, s.project),
   create_merge_request: (actor: User | null, s: ProjectSubject) =>
     projectAbilities.create_merge_request_in(actor, s) && !s.project.archived,
+  /**
+   * GitLab's create_merge_request_in: the target of a merge request from a fork — anyone signed
+   * in who can read the project's merge requests (a contributor needs no membership upstream).
+   */
+  target_merge_request_in: (actor: User | null, s: ProjectSubject) =>
+    actor !== null && projectAbilities.read_merge_request(actor, s) && !s.project.archived,
   /** Labels, milestones, assignees and reviewers: Reporter+. */
   admin_merge_request: (actor: User | null, s: ProjectSubject) => atLeast(actor, s, ACCESS.REPORTER),
   update_merge_request: (actor: User | null, s: MergeRequestSubject) =>

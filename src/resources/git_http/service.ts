@@ -20,6 +20,7 @@ import { ApiError } from '../../http/errors.js';
 import { findProject } from '../../http/lookups.js';
 import { can } from '../../permissions/index.js';
 import type { ProjectSubject } from '../../permissions/projects.js';
+import { refreshMergeRequestsAfterPush } from '../merge_requests/git_state.js';
 import { checkPush } from '../protected_branches/push_check.js';
 import { afterRefsChanged } from '../repositories/storage.js';
 import type { GitRoute } from './routes.js';
@@ -153,6 +154,10 @@ export async function serveGitRequest(
             .filter((c) => c.ref.startsWith('refs/heads/') && c.type !== 'delete')
             .map((c) => c.ref.slice('refs/heads/'.length));
           await afterRefsChanged(deps, subject.project, { pushedBranches });
+          const changed = result.applied
+            .filter((c) => c.ref.startsWith('refs/heads/'))
+            .map((c) => c.ref.slice('refs/heads/'.length));
+          await refreshMergeRequestsAfterPush(deps, subject.project.id, changed);
         }
       } finally {
         res.end();

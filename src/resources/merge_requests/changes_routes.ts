@@ -13,10 +13,15 @@ import { present, projectMergeRequest } from './lookup.js';
 
 const mrParams = { id: p.idOrPath().required(), merge_request_iid: p.integer().required() };
 
-/** The MR's diff range: merge base → source head (what was recorded once merged or closed). */
+/**
+ * The MR's diff range: merge base → source head; what was recorded once merged or closed, and
+ * the latest version's range when the source branch is gone.
+ */
 async function range(deps: Deps, s: MergeRequestSubject) {
   const git = await mergeRequestGitState(deps, s.mr);
-  return { repo: deps.git.projectRepo(s.project.project.id), base: git.baseSha, head: git.sourceSha };
+  const repo = deps.git.projectRepo(s.project.project.id);
+  if (git.sourceSha) return { repo, base: git.baseSha, head: git.sourceSha };
+  return { repo, base: s.mr.diff_base_sha, head: s.mr.diff_head_sha };
 }
 
 async function participants(deps: Deps, s: MergeRequestSubject): Promise<User[]> {

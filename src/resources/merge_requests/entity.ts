@@ -152,6 +152,12 @@ export function toMergeRequestBasic(p: MergeRequestPresenter, mr: MergeRequest) 
     force_remove_source_branch: bool(mr.force_remove_source_branch),
     prepared_at: mr.created_at,
     // allow_collaboration and allow_maintainer_to_push appear only on merge requests from forks.
+    ...(mr.source_project_id === mr.project_id
+      ? {}
+      : {
+          allow_collaboration: Boolean(mr.allow_collaboration),
+          allow_maintainer_to_push: Boolean(mr.allow_collaboration),
+        }),
     reference: refs.short,
     references: refs,
     web_url: webUrl(p.config, `${r.projectPaths.get(mr.project_id) ?? ''}/-/merge_requests/${mr.iid}`),
@@ -187,9 +193,12 @@ export function toMergeRequest(
     first_deployed_to_production_at: null,
     pipeline: null,
     head_pipeline: null,
+    // With the source branch gone, the latest version's refs (as GitLab shows its last diff).
     diff_refs: git?.sourceSha
       ? { base_sha: git.baseSha, head_sha: git.sourceSha, start_sha: git.targetSha }
-      : null,
+      : mr.diff_head_sha
+        ? { base_sha: mr.diff_base_sha, head_sha: mr.diff_head_sha, start_sha: mr.diff_start_sha }
+        : null,
     merge_error: null,
     first_contribution: false,
     user: { can_merge: extra.canMerge },

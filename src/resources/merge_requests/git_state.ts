@@ -5,7 +5,8 @@
  */
 import type { Deps } from '../../deps.js';
 import {
-  diffTrees,
+  countChangedFiles,
+  fetchCommit,
   mergeBase,
   mergeTrees,
   RefConflictError,
@@ -14,6 +15,7 @@ import {
   updateRef,
 } from '../../git/index.js';
 import type { MergeRequest } from '../../permissions/merge_requests.js';
+import { recordVersion } from './versions.js';
 
 export interface MergeRequestGitState {
   sourceSha: string | null;
@@ -68,10 +70,34 @@ const recorded = (mr: MergeRequest): MergeRequestGitState => ({
   changesCount: null,
 });
 
+/** The source heads of fork merge requests, read from each source project's repository. */
+async function forkSourceHeads(deps: Deps, mrs: readonly MergeRequest[]): Promise<Map<number, string>> {
+  const out = new Map<number, string>();
+  const bySource = new Map<number, MergeRequest[]>();
+  for (const m of mrs)
+    if (m.source_project_id !== m.project_id)
+      bySource.set(m.source_project_id, [...(bySource.get(m.source_project_id) ?? []), m]);
+  await Promise.all(
+    [...bySource].map(async ([sourceId, list]) => {
+      const refs = await readRefs(
+        deps.git.projectRepo(sourceId),
+        list.map((m) => `refs/heads/${m.source_branch}`),
+      );
+      for (const m of list) {
+        const sha = refs.get(`refs/heads/${m.source_branch}`);
+        if (sha) out.set(m.id, sha);
+      }
+    }),
+  );
+  return out;
+}
+
 /**
  * The git state of a page of merge requests: one `for-each-ref` per project for every source,
- * target and head ref, then a merge base and an in-memory merge per open MR (in parallel), and
- * the change count only when asked (the single-MR entity). Head refs that lag are moved.
+ * target and head ref (sources of fork MRs from the fork's repository), then a merge base and
+ * an in-memory merge per open MR (in parallel), and the change count only when asked (the
+ * single-MR entity). Head refs that lag are moved — for a fork MR after copying the source
+ * commits into the target repository — and a new source head is recorded as a version.
  */
 export async function mergeRequestGitStates(
   deps: Deps,
@@ -83,20 +109,24 @@ export async function mergeRequestGitStates(
   for (const m of mrs) if (!open.includes(m)) out.set(m.id, recorded(m));
   const byProject = new Map<number, MergeRequest[]>();
   for (const m of open) byProject.set(m.project_id, [...(byProject.get(m.project_id) ?? []), m]);
+  const forkHeads = await forkSourceHeads(deps, open);
   await Promise.all(
     [...byProject].map(async ([projectId, list]) => {
       const repo = deps.git.projectRepo(projectId);
       const refs = await readRefs(
         repo,
         list.flatMap((m) => [
-          `refs/heads/${m.source_branch}`,
+          ...(m.source_project_id === projectId ? [`refs/heads/${m.source_branch}`] : []),
           `refs/heads/${m.target_branch}`,
           headRef(m.iid),
         ]),
       );
       await Promise.all(
         list.map(async (m) => {
-          const sourceSha = refs.get(`refs/heads/${m.source_branch}`) ?? null;
+          const sourceSha =
+            (m.source_project_id === projectId
+              ? refs.get(`refs/heads/${m.source_branch}`)
+              : forkHeads.get(m.id)) ?? null;
           const targetSha = refs.get(`refs/heads/${m.target_branch}`) ?? null;
           if (!sourceSha || !targetSha) {
             out.set(m.id, {
@@ -109,10 +139,16 @@ export async function mergeRequestGitStates(
             });
             return;
           }
-          const { baseSha, clean } = await mergeability(deps, repo, targetSha, sourceSha);
-          const changesCount = opts.withChanges ? (await diffTrees(repo, baseSha, sourceSha)).length : null;
           const current = refs.get(headRef(m.iid)) ?? null;
-          if (current !== sourceSha) await moveHeadRef(repo, m.iid, sourceSha, current);
+          if (current !== sourceSha) {
+            if (m.source_project_id !== projectId)
+              await fetchCommit(repo, deps.git.projectRepo(m.source_project_id), sourceSha);
+            await moveHeadRef(repo, m.iid, sourceSha, current);
+          }
+          const { baseSha, clean } = await mergeability(deps, repo, targetSha, sourceSha);
+          if (m.diff_head_sha !== sourceSha)
+            await recordVersion(deps, m, { head: sourceSha, base: baseSha, start: targetSha });
+          const changesCount = opts.withChanges ? await countChangedFiles(repo, baseSha, sourceSha) : null;
           out.set(m.id, {
             sourceSha,
             targetSha,
@@ -143,8 +179,38 @@ async function moveHeadRef(repo: string, iid: number, sha: string, current: stri
 }
 
 /** GitLab keeps refs/merge-requests/<iid>/head at the source head (fetchable by clients). */
-export async function syncHeadRef(deps: Deps, projectId: number, iid: number, sha: string): Promise<void> {
+export async function syncHeadRef(
+  deps: Deps,
+  projectId: number,
+  iid: number,
+  sha: string,
+  sourceProjectId = projectId,
+): Promise<void> {
   const repo = deps.git.projectRepo(projectId);
   const current = await readRef(repo, headRef(iid));
-  if (current !== sha) await moveHeadRef(repo, iid, sha, current);
+  if (current === sha) return;
+  if (sourceProjectId !== projectId) await fetchCommit(repo, deps.git.projectRepo(sourceProjectId), sha);
+  await moveHeadRef(repo, iid, sha, current);
+}
+
+/**
+ * After a push (MergeRequests::RefreshService's part that labforge needs): the open merge
+ * requests whose source is one of the pushed branches get their head ref moved (commits copied
+ * for forks) and a new version recorded. Mergeability is computed on read, so pushes to a target
+ * branch need nothing here.
+ */
+export async function refreshMergeRequestsAfterPush(
+  deps: Deps,
+  projectId: number,
+  branches: readonly string[],
+): Promise<void> {
+  if (!branches.length) return;
+  const mrs = await deps.db
+    .selectFrom('merge_requests')
+    .selectAll()
+    .where('source_project_id', '=', projectId)
+    .where('source_branch', 'in', [...new Set(branches)])
+    .where('state', 'in', ['opened', 'locked'])
+    .execute();
+  if (mrs.length) await mergeRequestGitStates(deps, mrs);
 }

@@ -159,16 +159,24 @@ export async function acceptMergeRequest(
     .returningAll()
     .executeTakeFirstOrThrow();
   await deps.db.transaction().execute((trx) => recordMergeRequestMerged(trx, now, user, merged));
-  if (removeSource) await removeSourceBranch(deps, s, mr.source_branch, git.sourceSha);
+  if (removeSource) await removeSourceBranch(deps, mr.source_project_id, mr.source_branch, git.sourceSha);
   return merged;
 }
 
-/** Deletes the source branch if it is still where it was merged from, unprotected and not the default. */
-async function removeSourceBranch(deps: Deps, s: ProjectSubject, branch: string, sha: string) {
-  if (branch === s.project.default_branch) return;
-  if (matching(await loadBranchRules(deps.db, s.project.id), branch).length) return;
+/**
+ * Deletes the source branch (in the fork, for a fork MR) if it is still where it was merged
+ * from, unprotected and not the default.
+ */
+async function removeSourceBranch(deps: Deps, projectId: number, branch: string, sha: string) {
+  const project = await deps.db
+    .selectFrom('projects')
+    .select('default_branch')
+    .where('id', '=', projectId)
+    .executeTakeFirst();
+  if (!project || branch === project.default_branch) return;
+  if (matching(await loadBranchRules(deps.db, projectId), branch).length) return;
   try {
-    await deleteRef(deps.git.projectRepo(s.project.id), `refs/heads/${branch}`, sha);
+    await deleteRef(deps.git.projectRepo(projectId), `refs/heads/${branch}`, sha);
   } catch (err) {
     // Pushed to since the merge: keep it, as GitLab keeps a branch with new commits.
     if (!(err instanceof RefConflictError)) throw err;
@@ -188,6 +196,8 @@ async function canPushTo(deps: Deps, s: ProjectSubject, user: User, branch: stri
  * gitlab-compat: a conflicting rebase leaves the branch as it was without recording merge_error.
  */
 export async function rebaseMergeRequest(deps: Deps, s: ProjectSubject, user: User, mr: MergeRequest) {
+  // gitlab-compat: rebasing a merge request from a fork (which pushes to the fork) is refused.
+  if (mr.source_project_id !== mr.project_id) throw forbidden();
   if (!(await canPushTo(deps, s, user, mr.source_branch))) throw forbidden();
   const git = await mergeRequestGitState(deps, mr);
   if (mr.state !== 'opened' || !git.sourceSha || !git.targetSha) throw methodNotAllowed();

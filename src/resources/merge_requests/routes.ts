@@ -1,11 +1,13 @@
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../../deps.js';
+import type { User } from '../../http/auth.js';
 import { endpoint, type RouteContext } from '../../http/endpoint.js';
-import { invalidParams } from '../../http/errors.js';
+import { ApiError, invalidParams } from '../../http/errors.js';
 import { findGroup, findProject } from '../../http/lookups.js';
 import { paginate } from '../../http/pagination.js';
 import { type Infer, p } from '../../http/params.js';
-import { authorize } from '../../permissions/index.js';
+import { authorize, can } from '../../permissions/index.js';
+import type { ProjectSubject } from '../../permissions/projects.js';
 import { approvalsRoutes } from './approvals_routes.js';
 import { changesRoutes } from './changes_routes.js';
 import { findMergeRequests, type MergeRequestFilters } from './finder.js';
@@ -21,8 +23,23 @@ import {
 } from './params.js';
 import { presentMergeRequestList } from './present.js';
 import { createMergeRequest, deleteMergeRequest, updateMergeRequest } from './service.js';
+import { versionsRoutes } from './versions_routes.js';
 
 type ListParams = Infer<typeof ListMergeRequests>;
+
+/**
+ * MergeRequests::BuildService#find_target_project: the given target when the caller may open
+ * merge requests in it; otherwise (missing, hidden, no access) the project itself, as GitLab
+ * falls back rather than answering 404. Whether it is in the fork network is checked later (422).
+ */
+async function targetProject(deps: Deps, user: User, source: ProjectSubject, id: number | undefined) {
+  if (id === undefined || id === source.project.id) return source;
+  const target = await findProject(deps.db, user, String(id)).catch((err) => {
+    if (err instanceof ApiError && err.status === 404) return null;
+    throw err;
+  });
+  return target && can(user, 'target_merge_request_in', target) ? target : source;
+}
 
 function filters(params: ListParams, extra: Partial<MergeRequestFilters>): MergeRequestFilters {
   if (params.author_id !== undefined && params.author_username !== undefined)
@@ -100,10 +117,10 @@ export function mergeRequestsResource(app: FastifyInstance, deps: Deps): void {
     async handler(ctx) {
       const project = await findProject(deps.db, ctx.user, ctx.params.id);
       authorize(ctx.user, 'create_merge_request', project);
-      // gitlab-compat: target_project_id (merge requests from forks) is not supported yet.
-      const mr = await createMergeRequest(deps, project, ctx.user, ctx.params);
+      const target = await targetProject(deps, ctx.user, project, ctx.params.target_project_id);
+      const mr = await createMergeRequest(deps, target, ctx.user, ctx.params, project);
       ctx.reply.code(201);
-      return present(deps, ctx.user, { project, mr });
+      return present(deps, ctx.user, { project: target, mr });
     },
   });
 
@@ -167,6 +184,7 @@ export function mergeRequestsResource(app: FastifyInstance, deps: Deps): void {
   });
 
   changesRoutes(app, deps);
+  versionsRoutes(app, deps);
   approvalsRoutes(app, deps);
   mergeRequestNotesRoutes(app, deps);
 }

@@ -3,7 +3,7 @@ import type { Db } from '../../db/connection.js';
 import { nextIid } from '../../db/internal_ids.js';
 import type { MergeRequestsTable } from '../../db/schema.js';
 import { type Deps, nowIso } from '../../deps.js';
-import { deleteRef, readRef } from '../../git/index.js';
+import { deleteRef, mergeBase, readRef } from '../../git/index.js';
 import type { User } from '../../http/auth.js';
 import { apiMessage, validationFailed } from '../../http/errors.js';
 import { can } from '../../permissions/index.js';
@@ -18,6 +18,7 @@ import {
   snapshotMergeRequest,
 } from './activity.js';
 import { headRef, syncHeadRef } from './git_state.js';
+import { recordVersion } from './versions.js';
 
 export interface MergeRequestAttrs {
   title?: string;
@@ -33,6 +34,8 @@ export interface MergeRequestAttrs {
   milestone_id?: number | null;
   remove_source_branch?: boolean;
   squash?: boolean;
+  allow_collaboration?: boolean;
+  allow_maintainer_to_push?: boolean;
   discussion_locked?: boolean;
   state_event?: string;
 }
@@ -85,6 +88,31 @@ async function existingUserIds(db: Db, ids: readonly number[] | undefined): Prom
 const assigneeList = (a: MergeRequestAttrs) =>
   a.assignee_ids ?? (a.assignee_id === undefined ? undefined : a.assignee_id ? [a.assignee_id] : []);
 
+/** The root of a project's fork network (forked_from_project_id followed up). */
+async function forkNetworkRoot(db: Db, projectId: number): Promise<number> {
+  let id = projectId;
+  for (let depth = 0; depth < 100; depth++) {
+    const row = await db
+      .selectFrom('projects')
+      .select('forked_from_project_id')
+      .where('id', '=', id)
+      .executeTakeFirst();
+    if (!row?.forked_from_project_id) return id;
+    id = row.forked_from_project_id;
+  }
+  return id;
+}
+
+/** MergeRequest#validate_fork: the source must be in the target's fork network (422). */
+async function validateFork(db: Db, source: ProjectSubject, target: ProjectSubject) {
+  if (source.project.id === target.project.id) return;
+  const [a, b] = await Promise.all([
+    forkNetworkRoot(db, source.project.id),
+    forkNetworkRoot(db, target.project.id),
+  ]);
+  if (a !== b) throw unprocessable('Source project is not a fork of the target project');
+}
+
 /** MergeRequest#validate_branches: GitLab's 422 and 409 answers. */
 async function validateBranches(
   deps: Deps,
@@ -92,14 +120,15 @@ async function validateBranches(
   source: string,
   target: string,
   exceptId?: number,
+  sourceProjectId = s.project.id,
 ) {
-  const repo = deps.git.projectRepo(s.project.id);
-  if (source === target) throw unprocessable('You must select different branches');
-  if (!(await readRef(repo, `refs/heads/${source}`)))
+  if (sourceProjectId === s.project.id && source === target)
+    throw unprocessable('You must select different branches');
+  if (!(await readRef(deps.git.projectRepo(sourceProjectId), `refs/heads/${source}`)))
     throw unprocessable(`Source branch "${source}" does not exist`);
-  if (!(await readRef(repo, `refs/heads/${target}`)))
+  if (!(await readRef(deps.git.projectRepo(s.project.id), `refs/heads/${target}`)))
     throw unprocessable(`Target branch "${target}" does not exist`);
-  await checkNoOtherOpen(deps.db, s.project.id, source, target, exceptId);
+  await checkNoOtherOpen(deps.db, s.project.id, source, target, exceptId, sourceProjectId);
 }
 
 async function checkNoOtherOpen(
@@ -108,12 +137,13 @@ async function checkNoOtherOpen(
   source: string,
   target: string,
   exceptId?: number,
+  sourceProjectId = projectId,
 ) {
   const other = await db
     .selectFrom('merge_requests')
     .select('iid')
     .where('project_id', '=', projectId)
-    .where('source_project_id', '=', projectId)
+    .where('source_project_id', '=', sourceProjectId)
     .where('source_branch', '=', source)
     .where('target_branch', '=', target)
     .where('state', 'in', ['opened', 'locked'])
@@ -125,6 +155,12 @@ async function checkNoOtherOpen(
       `Another open merge request already exists for this source branch: !${other.iid}`,
     ]);
 }
+
+/** A unique index refused the row: another request opened the same merge request meanwhile. */
+const isUniqueViolation = (err: unknown) => {
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE';
+};
 
 async function setUsers(
   db: Db,
@@ -186,53 +222,86 @@ async function setLabels(
       .execute();
 }
 
-/** POST /projects/:id/merge_requests: branches checked against git, iid from the project's counter. */
+/**
+ * POST /projects/:id/merge_requests: branches checked against git, iid from the target project's
+ * counter. `s` is the target project; `source` differs from it for a merge request from a fork.
+ */
 export async function createMergeRequest(
   deps: Deps,
   s: ProjectSubject,
   author: User,
   input: MergeRequestAttrs & { title: string; source_branch: string; target_branch: string },
+  source: ProjectSubject = s,
 ): Promise<MergeRequest> {
   const attrs = filterParams(author, s, input);
   checkTitle(attrs.title);
-  await validateBranches(deps, s, input.source_branch, input.target_branch);
+  await validateFork(deps.db, source, s);
+  await validateBranches(deps, s, input.source_branch, input.target_branch, undefined, source.project.id);
   const milestone = attrs.milestone_id ? await availableMilestone(deps.db, s, attrs.milestone_id) : null;
   const assignees = await existingUserIds(deps.db, assigneeList(attrs));
   const reviewers = await existingUserIds(deps.db, attrs.reviewer_ids);
   const now = nowIso(deps);
-  const mr = await deps.db.transaction().execute(async (trx) => {
-    // gitlab-compat: the duplicate check is repeated inside the transaction; PostgreSQL can still race two creates.
-    await checkNoOtherOpen(trx, s.project.id, input.source_branch, input.target_branch);
-    const iid = await nextIid(trx, { usage: 'merge_requests', scopeType: 'project', scopeId: s.project.id });
-    const row = await trx
-      .insertInto('merge_requests')
-      .values({
-        iid,
-        project_id: s.project.id,
-        source_project_id: s.project.id,
-        source_branch: input.source_branch,
-        target_branch: input.target_branch,
-        author_id: author.id,
-        title: input.title.trim(),
-        description: attrs.description ?? null,
-        milestone_id: milestone?.id ?? null,
-        squash: attrs.squash ?? false,
-        force_remove_source_branch: attrs.remove_source_branch ?? null,
-        discussion_locked: attrs.discussion_locked ?? null,
-        created_at: now,
-        updated_at: now,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    await setLabels(trx, now, s, author, row.id, attrs);
-    await setUsers(trx, 'merge_request_assignees', row.id, assignees);
-    await setUsers(trx, 'merge_request_reviewers', row.id, reviewers);
-    await recordMergeRequestCreated(trx, now, author, row);
-    return row;
-  });
-  const head = await readRef(deps.git.projectRepo(s.project.id), `refs/heads/${mr.source_branch}`);
-  if (head) await syncHeadRef(deps, s.project.id, mr.iid, head);
+  const forFork = source.project.id !== s.project.id;
+  let mr: MergeRequest;
+  try {
+    mr = await deps.db.transaction().execute(async (trx) => {
+      const iid = await nextIid(trx, {
+        usage: 'merge_requests',
+        scopeType: 'project',
+        scopeId: s.project.id,
+      });
+      const row = await trx
+        .insertInto('merge_requests')
+        .values({
+          iid,
+          project_id: s.project.id,
+          source_project_id: source.project.id,
+          source_branch: input.source_branch,
+          target_branch: input.target_branch,
+          author_id: author.id,
+          title: input.title.trim(),
+          description: attrs.description ?? null,
+          milestone_id: milestone?.id ?? null,
+          squash: attrs.squash ?? false,
+          force_remove_source_branch: attrs.remove_source_branch ?? null,
+          discussion_locked: attrs.discussion_locked ?? null,
+          allow_collaboration: forFork ? (attrs.allow_collaboration ?? false) : null,
+          created_at: now,
+          updated_at: now,
+        })
+        .returningAll()
+        .executeTakeFirstOrThrow();
+      await setLabels(trx, now, s, author, row.id, attrs);
+      await setUsers(trx, 'merge_request_assignees', row.id, assignees);
+      await setUsers(trx, 'merge_request_reviewers', row.id, reviewers);
+      await recordMergeRequestCreated(trx, now, author, row);
+      return row;
+    });
+  } catch (err) {
+    // The partial unique index on open merge requests: the other create won the race.
+    if (!isUniqueViolation(err)) throw err;
+    await checkNoOtherOpen(
+      deps.db,
+      s.project.id,
+      input.source_branch,
+      input.target_branch,
+      undefined,
+      source.project.id,
+    );
+    throw err;
+  }
+  await startTracking(deps, mr);
   return mr;
+}
+
+/** The head ref (after copying a fork's commits) and the first version, right after creation. */
+async function startTracking(deps: Deps, mr: MergeRequest) {
+  const head = await readRef(deps.git.projectRepo(mr.source_project_id), `refs/heads/${mr.source_branch}`);
+  const target = await readRef(deps.git.projectRepo(mr.project_id), `refs/heads/${mr.target_branch}`);
+  if (!head) return;
+  await syncHeadRef(deps, mr.project_id, mr.iid, head, mr.source_project_id);
+  const base = target ? await mergeBase(deps.git.projectRepo(mr.project_id), target, head) : null;
+  await recordVersion(deps, mr, { head, base, start: target });
 }
 
 /** PUT /projects/:id/merge_requests/:merge_request_iid */
@@ -248,8 +317,9 @@ export async function updateMergeRequest(
   const reopening = attrs.state_event === 'reopen' && mr.state === 'closed';
   const target = attrs.target_branch ?? mr.target_branch;
   if (attrs.target_branch !== undefined && attrs.target_branch !== mr.target_branch)
-    await validateBranches(deps, s, mr.source_branch, target, mr.id);
-  else if (reopening) await checkNoOtherOpen(deps.db, s.project.id, mr.source_branch, target, mr.id);
+    await validateBranches(deps, s, mr.source_branch, target, mr.id, mr.source_project_id);
+  else if (reopening)
+    await checkNoOtherOpen(deps.db, s.project.id, mr.source_branch, target, mr.id, mr.source_project_id);
   let milestoneId: number | null | undefined;
   if (attrs.milestone_id !== undefined)
     milestoneId = attrs.milestone_id ? (await availableMilestone(deps.db, s, attrs.milestone_id)).id : null;
@@ -266,6 +336,9 @@ export async function updateMergeRequest(
     if (attrs.squash !== undefined) set.squash = attrs.squash;
     if (attrs.remove_source_branch !== undefined) set.force_remove_source_branch = attrs.remove_source_branch;
     if (attrs.discussion_locked !== undefined) set.discussion_locked = attrs.discussion_locked;
+    const collaboration = attrs.allow_collaboration ?? attrs.allow_maintainer_to_push;
+    if (collaboration !== undefined && mr.source_project_id !== mr.project_id)
+      set.allow_collaboration = collaboration;
     if (attrs.state_event === 'close' && mr.state === 'opened')
       Object.assign(set, { state: 'closed', closed_at: now, closed_by_id: actor.id });
     if (reopening) Object.assign(set, { state: 'opened', closed_at: null, closed_by_id: null });
