@@ -14,6 +14,7 @@ import * as m0011 from './migrations/0011_commit_statuses_comments.js';
 import * as m0012 from './migrations/0012_issue_list_indexes.js';
 import * as m0013 from './migrations/0013_merge_request_diffs.js';
 import * as m0014 from './migrations/0014_diff_notes_resolvable.js';
+import * as m0014b from './migrations/0014b_issue_filter_indexes.js';
 
 /** Every migration, in order. Append only; never edit one that has shipped. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -31,6 +32,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0012_issue_list_indexes': m0012,
   '0013_merge_request_diffs': m0013,
   '0014_diff_notes_resolvable': m0014,
+  '0014b_issue_filter_indexes': m0014b,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };
