@@ -7,7 +7,9 @@ import { paginateList, paginationParams } from '../../http/pagination.js';
 import { p } from '../../http/params.js';
 import type { MergeRequestSubject } from '../../permissions/merge_requests.js';
 import { toCommit } from '../commits/entity.js';
+import { presentIssueList } from '../issues/present.js';
 import { toUserBasic } from '../users/entity.js';
+import { referencedIssues } from './closing_issues.js';
 import { mergeRequestGitState } from './git_state.js';
 import { present, projectMergeRequest } from './lookup.js';
 
@@ -113,6 +115,43 @@ export function changesRoutes(app: FastifyInstance, deps: Deps): void {
       const r = await range(deps, s);
       const text = r.head && r.base ? await rawDiff(r.repo, r.base, r.head) : '';
       return ctx.reply.type('text/plain; charset=utf-8').send(text);
+    },
+  });
+
+  // GET /projects/:id/merge_requests/:merge_request_iid/closes_issues — doc/api/merge_requests.md#list-issues-that-close-on-merge
+  endpoint(app, deps, {
+    method: 'GET',
+    url: '/projects/:id/merge_requests/:merge_request_iid/closes_issues',
+    auth: 'public',
+    params: { ...mrParams, ...paginationParams },
+    async handler(ctx) {
+      const s = await projectMergeRequest(deps, ctx.user, ctx.params.id, ctx.params.merge_request_iid);
+      const { closing } = await referencedIssues(deps, ctx.user, s);
+      const page = paginateList(ctx, closing);
+      return presentIssueList(
+        deps,
+        ctx.user,
+        page.map((i) => i.issue),
+      );
+    },
+  });
+
+  // GET /projects/:id/merge_requests/:merge_request_iid/related_issues — doc/api/merge_requests.md#list-issues-related-to-the-merge-request
+  endpoint(app, deps, {
+    method: 'GET',
+    url: '/projects/:id/merge_requests/:merge_request_iid/related_issues',
+    auth: 'public',
+    params: { ...mrParams, ...paginationParams },
+    async handler(ctx) {
+      const s = await projectMergeRequest(deps, ctx.user, ctx.params.id, ctx.params.merge_request_iid);
+      const { closing, mentioned } = await referencedIssues(deps, ctx.user, s);
+      const page = paginateList(ctx, [...closing, ...mentioned]);
+      // gitlab-compat: answered as IssueBasic, not the full Issue entity.
+      return presentIssueList(
+        deps,
+        ctx.user,
+        page.map((i) => i.issue),
+      );
     },
   });
 

@@ -21,6 +21,7 @@ import type { MergeRequest } from '../../permissions/merge_requests.js';
 import type { ProjectSubject } from '../../permissions/projects.js';
 import { loadBranchRules, matching } from '../protected_branches/rules.js';
 import { recordMergeRequestMerged } from './activity.js';
+import { closeIssuesOnMerge } from './closing_issues.js';
 import { blockedByDiscussions } from './discussion_state.js';
 import { isDraft } from './entity.js';
 import { type MergeRequestGitState, mergeRequestGitState, syncHeadRef } from './git_state.js';
@@ -160,6 +161,7 @@ export async function acceptMergeRequest(
     .executeTakeFirstOrThrow();
   await deps.db.transaction().execute((trx) => recordMergeRequestMerged(trx, now, user, merged));
   if (removeSource) await removeSourceBranch(deps, mr.source_project_id, mr.source_branch, git.sourceSha);
+  await closeIssuesOnMerge(deps, user, { project: s, mr: merged });
   return merged;
 }
 
