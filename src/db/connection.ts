@@ -15,6 +15,7 @@ import {
   type SqliteStatement,
 } from 'kysely';
 import type PgModule from 'pg';
+import { attachDirectReader, type DirectReader } from './prepared.js';
 import type { Database } from './schema.js';
 
 export type Db = Kysely<Database>;
@@ -54,8 +55,70 @@ function openSqlite(file: string): OpenDatabase {
   const db = new Kysely<Database>({
     dialect: new ImmediateSqliteDialect({ database: cachedStatements(raw) }),
   });
-  return { db, dialect: 'sqlite', close: () => db.destroy() };
+  const reader = openReader(file);
+  attachDirectReader(db, reader.read);
+  return {
+    db,
+    dialect: 'sqlite',
+    close: async () => {
+      reader.close();
+      await db.destroy();
+    },
+  };
 }
+
+/**
+ * A second connection to the same file for the prepared per-request reads (db/prepared.ts). Kysely
+ * runs everything else on one connection behind a mutex, so a read would otherwise wait for any
+ * other request's open transaction. Each read here is its own snapshot of what is committed (WAL),
+ * as another process sees it: a revoked token stops working the moment the revoke commits.
+ */
+function openReader(file: string): { read: DirectReader; close(): void } {
+  const raw = new SQLite(file);
+  raw.pragma('busy_timeout = 15000');
+  raw.pragma('query_only = ON');
+  const statements = new Map<string, RowReader>();
+  return {
+    read(sql, parameters) {
+      let reader = statements.get(sql);
+      if (!reader) {
+        reader = new RowReader(raw.prepare(sql));
+        statements.set(sql, reader);
+      }
+      return reader.all(bindable(parameters));
+    },
+    close: () => raw.close(),
+  };
+}
+
+/**
+ * Reads rows as arrays and builds each object with a function generated for the statement's
+ * columns: half the cost of better-sqlite3's own objects on wide rows (users, projects), and every
+ * row of a statement gets the same shape.
+ */
+class RowReader {
+  #make: (values: unknown[]) => unknown = () => ({});
+  #width = -1;
+  constructor(private readonly stmt: SQLite.Statement) {
+    stmt.raw(true);
+  }
+  all(parameters: unknown[]): unknown[] {
+    const rows = this.stmt.all(parameters) as unknown[][];
+    if (rows.length === 0) return rows;
+    // A schema change re-prepares the statement (`select *` may gain or lose columns): re-read them.
+    if (rows[0]!.length !== this.#width) this.#shape();
+    return rows.map(this.#make);
+  }
+  #shape() {
+    const names = this.stmt.columns().map((c) => c.name);
+    const fields = names.map((n, i) => `${JSON.stringify(n)}: v[${i}]`).join(', ');
+    this.#make = new Function('v', `return { ${fields} };`) as (values: unknown[]) => unknown;
+    this.#width = names.length;
+  }
+}
+
+const bindable = (params: ReadonlyArray<unknown>) =>
+  params.map((p) => (p === true ? 1 : p === false ? 0 : p));
 
 /**
  * Write transactions take the write lock at BEGIN. A deferred transaction that reads first and
@@ -96,7 +159,7 @@ class TransactionalDdlSqliteAdapter extends SqliteAdapter {
 /** better-sqlite3 cannot bind booleans; prepared statements are reused (Kysely prepares per query). */
 function cachedStatements(raw: SQLite.Database): SqliteDatabase {
   const cache = new Map<string, SQLite.Statement>();
-  const bind = (params: ReadonlyArray<unknown>) => params.map((p) => (p === true ? 1 : p === false ? 0 : p));
+  const bind = bindable;
   return {
     close: () => raw.close(),
     prepare(sql: string): SqliteStatement {
