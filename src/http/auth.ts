@@ -4,7 +4,11 @@ import type { Db } from '../db/connection.js';
 import { preparedQuery } from '../db/prepared.js';
 import type { UsersTable } from '../db/schema.js';
 import type { Deps } from '../deps.js';
-import { readSettings } from '../resources/application_settings/settings.js';
+import {
+  type ApplicationSettings,
+  SETTINGS_ROW_ID,
+  settingsFromData,
+} from '../resources/application_settings/settings.js';
 import { tokenDigest } from '../security/tokens.js';
 import { forbidden, impersonationDisabled, insufficientScope, notFound, unauthorized } from './errors.js';
 import type { Params } from './params.js';
@@ -45,24 +49,38 @@ export function presentedToken(request: FastifyRequest, params: Params): string 
   return stringParam(params, 'access_token');
 }
 
-/** The token and its user in one query, compiled once: every authenticated request runs it. */
+/**
+ * The token, its user and the instance settings (rate limits, impersonation) in one query, compiled
+ * once: every authenticated request runs it.
+ */
 const tokenWithUser = preparedQuery(
   (db: Db, digest: string) =>
     db
       .selectFrom('personal_access_tokens as t')
       .innerJoin('users as u', 'u.id', 't.user_id')
       .selectAll('u')
-      .select([
+      .select((eb) => [
         't.id as token_id',
         't.scopes as token_scopes',
         't.revoked as token_revoked',
         't.expires_at as token_expires_at',
         't.last_used_at as token_last_used_at',
         't.impersonation as token_impersonation',
+        eb
+          .selectFrom('application_settings')
+          .select('data')
+          .where('id', '=', SETTINGS_ROW_ID)
+          .as('settings_data'),
       ])
       .where('t.token_digest', '=', digest),
   ['sample-digest'],
 );
+
+/** The caller, and the instance settings when the credentials' query read them too. */
+export interface ResolvedCaller {
+  caller: Caller | null;
+  settings: ApplicationSettings | null;
+}
 
 /**
  * Resolves the caller from the request's credentials. No credentials: null (anonymous). Credentials
@@ -73,8 +91,17 @@ export async function resolveCaller(
   request: FastifyRequest,
   params: Params,
 ): Promise<Caller | null> {
+  return (await resolveCallerAndSettings(deps, request, params)).caller;
+}
+
+/** resolveCaller, also answering the instance settings its query read (null for anonymous callers). */
+export async function resolveCallerAndSettings(
+  deps: Deps,
+  request: FastifyRequest,
+  params: Params,
+): Promise<ResolvedCaller> {
   const token = presentedToken(request, params);
-  if (!token) return null;
+  if (!token) return { caller: null, settings: null };
   const row = await tokenWithUser(deps.db, tokenDigest(token));
   if (!row || row.token_revoked) throw unauthorized();
   const now = deps.clock.now();
@@ -86,10 +113,12 @@ export async function resolveCaller(
     token_expires_at: _e,
     token_last_used_at,
     token_impersonation,
+    settings_data,
     ...user
   } = row;
+  const settings = settingsFromData(settings_data);
   // Impersonation tokens (C16) stop working the moment the instance switches impersonation off.
-  if (token_impersonation && !(await readSettings(deps)).impersonation_enabled) throw impersonationDisabled();
+  if (token_impersonation && !settings.impersonation_enabled) throw impersonationDisabled();
   assertMayUseApi(user, deps.config.externalUrl);
   if (!token_last_used_at || now.getTime() - Date.parse(token_last_used_at) > LAST_USED_THROTTLE_MS) {
     await deps.db
@@ -104,7 +133,7 @@ export async function resolveCaller(
     tokenId: token_id,
     sudoFrom: null,
   };
-  return applySudo(deps, request, params, caller);
+  return { caller: await applySudo(deps, request, params, caller), settings };
 }
 
 /** Blocked, banned, pending and deactivated users cannot use the API even with a valid token: 403 with GitLab's reason. */

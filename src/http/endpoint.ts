@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 'fastify';
 import type { Deps } from '../deps.js';
-import { assertScopes, type Caller, resolveCaller, type User } from './auth.js';
+import type { ApplicationSettings } from '../resources/application_settings/settings.js';
+import { assertScopes, type Caller, resolveCallerAndSettings, type User } from './auth.js';
 import { answerConditionally } from './conditional.js';
 import {
   type ApiError,
@@ -68,13 +69,14 @@ export function endpoint<S extends Shape>(app: FastifyInstance, deps: Deps, def:
       const raw = requestParams(request);
       // Requests with bad credentials count against the unauthenticated (per-IP) limit before they fail.
       let caller: Caller | null = null;
+      let settings: ApplicationSettings | null = null;
       let authError: unknown = null;
       try {
-        caller = await resolveCaller(deps, request, raw);
+        ({ caller, settings } = await resolveCallerAndSettings(deps, request, raw));
       } catch (err) {
         authError = err;
       }
-      await enforceRateLimit(deps, request, caller?.user ?? null);
+      await enforceRateLimit(deps, request, caller?.user ?? null, settings);
       if (authError) throw authError;
       if (def.auth !== 'public' && !caller) throw unauthorized();
       if (caller) assertScopes(caller, request.method, def.scopes ?? []);

@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { sql } from 'kysely';
 import type { Deps } from '../deps.js';
-import { readSettings } from '../resources/application_settings/settings.js';
+import { type ApplicationSettings, readSettings } from '../resources/application_settings/settings.js';
 import type { User } from './auth.js';
 import { ApiError } from './errors.js';
 
@@ -9,14 +9,16 @@ import { ApiError } from './errors.js';
  * API rate limits (C29), GitLab's throttles `throttle_authenticated_api` (per user) and
  * `throttle_unauthenticated_api` (per IP), switched and sized by the application settings.
  * Counters are fixed windows in the database, shared by every process; when both throttles are
- * off (GitLab's default) a request costs only the settings read.
+ * off (GitLab's default) a request costs only the settings read, which the token lookup does for
+ * signed-in callers (`known`).
  */
 export async function enforceRateLimit(
   deps: Deps,
   request: FastifyRequest,
   user: User | null,
+  known: ApplicationSettings | null = null,
 ): Promise<void> {
-  const settings = await readSettings(deps);
+  const settings = known ?? (await readSettings(deps));
   const throttle = user
     ? {
         name: 'throttle_authenticated_api',

@@ -39,10 +39,21 @@ const settingsRow = preparedQuery(
 
 export async function readSettings(deps: { db: Db }): Promise<ApplicationSettings> {
   const row = await settingsRow(deps.db, ROW_ID);
-  // The row is read every time (coherence); the 300-field object is rebuilt only when its text changed.
-  if (lastRead && lastRead.data === row?.data) return lastRead.settings;
-  const settings = Object.freeze(merge(row?.data)) as ApplicationSettings;
-  lastRead = { data: row?.data, settings };
+  return settingsFromData(row?.data);
+}
+
+/** The row's id, for queries that read the settings alongside something else (the token lookup). */
+export const SETTINGS_ROW_ID = ROW_ID;
+
+/**
+ * The settings from the row's `data` text, read in the same request (no row yet: undefined). The
+ * row is read every time (coherence); the 300-field object is rebuilt only when its text changed.
+ */
+export function settingsFromData(data: string | undefined | null): ApplicationSettings {
+  const text = data ?? undefined;
+  if (lastRead && lastRead.data === text) return lastRead.settings;
+  const settings = Object.freeze(merge(text)) as ApplicationSettings;
+  lastRead = { data: text, settings };
   return settings;
 }
 
