@@ -1,9 +1,16 @@
 import type { Db } from '../db/connection.js';
+import { preparedQuery } from '../db/prepared.js';
 import { type GroupSubject, type Namespace, visibleByLevel } from '../permissions/groups.js';
 import { can } from '../permissions/index.js';
 import type { Project, ProjectSubject } from '../permissions/projects.js';
 import { readSettings } from '../resources/application_settings/settings.js';
-import { loadGroupAccess, loadProjectAccess } from '../resources/members/access.js';
+import {
+  directProjectAccessRows,
+  inheritedProjectAccessRows,
+  loadGroupAccess,
+  loadProjectAccess,
+  projectAccessRows,
+} from '../resources/members/access.js';
 import { ensureUserNamespace } from '../resources/namespaces/service.js';
 import type { User } from './auth.js';
 import { notFound } from './errors.js';
@@ -85,7 +92,76 @@ export async function projectSubjects(
   }));
 }
 
+/** A project by id, compiled once: anonymous callers have no levels to load. */
+const projectById = preparedQuery(
+  (db: Db, id: number) =>
+    db.selectFrom('projects').selectAll().where('id', '=', id).where('pending_delete', '=', false),
+  [-90_001],
+);
+
+/**
+ * A project by id with the caller's levels (the same sources as loadProjectAccess: the highest of
+ * all, the direct membership, the highest inherited from groups) in one statement, compiled once:
+ * every `/projects/:id/...` route starts with it.
+ */
+const projectByIdWithAccess = preparedQuery(
+  (db: Db, id: number, userId: number, today: string) =>
+    db
+      .selectFrom('projects as p')
+      .selectAll('p')
+      .select((eb) => [
+        eb
+          .selectFrom(projectAccessRows(db, userId, today).as('a'))
+          .select((e) => e.fn.max('a.access_level').as('level'))
+          .where('a.project_id', '=', id)
+          .as('lf_access'),
+        eb
+          .selectFrom(directProjectAccessRows(db, userId, today).as('d'))
+          .select('d.access_level')
+          .where('d.project_id', '=', id)
+          .as('lf_direct'),
+        eb
+          .selectFrom(inheritedProjectAccessRows(db, userId, today).as('i'))
+          .select((e) => e.fn.max('i.access_level').as('level'))
+          .where('i.project_id', '=', id)
+          .as('lf_group'),
+      ])
+      .where('p.id', '=', id)
+      .where('p.pending_delete', '=', false),
+  [-90_001, -90_002, '0000-01-01'],
+);
+
+const namespaceById = preparedQuery(
+  (db: Db, id: number) => db.selectFrom('namespaces').selectAll().where('id', '=', id),
+  [-90_001],
+);
+
+/** findProject's common case, a numeric id: two prepared statements, no query building. */
+async function projectSubjectById(db: Db, user: User | null, id: number): Promise<ProjectSubject | null> {
+  let subject: ProjectSubject;
+  if (user) {
+    const row = await projectByIdWithAccess(db, id, user.id, new Date().toISOString().slice(0, 10));
+    if (!row) return null;
+    const { lf_access, lf_direct, lf_group, ...project } = row;
+    const namespace = await namespaceById(db, project.namespace_id);
+    if (!namespace) return null;
+    const access = Number(lf_access ?? 0);
+    subject = { project, namespace, access, direct: Number(lf_direct ?? 0), group: Number(lf_group ?? 0) };
+  } else {
+    const project = await projectById(db, id);
+    const namespace = project && (await namespaceById(db, project.namespace_id));
+    if (!project || !namespace) return null;
+    subject = { project, namespace, access: 0, direct: 0, group: 0 };
+  }
+  return subject;
+}
+
 export async function findProject(db: Db, user: User | null, idOrPath: string): Promise<ProjectSubject> {
+  if (isId(idOrPath)) {
+    const subject = await projectSubjectById(db, user, Number(idOrPath));
+    if (!subject || !can(user, 'read_project', subject)) throw notFound('Project');
+    return subject;
+  }
   const { row, moved } = await projectRow(db, idOrPath);
   if (!row) throw notFound('Project');
   const [subject] = await projectSubjects(db, user, [row]);

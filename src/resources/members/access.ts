@@ -16,17 +16,22 @@ const least = (a: Expression<number>, b: Expression<number>) =>
 
 const today = () => new Date().toISOString().slice(0, 10);
 
-/** (project_id, access_level) rows: one per source granting the user access; take the max. */
-export function projectAccessRows(db: Db, userId: number) {
-  const d = today();
-  const memberActive = (col: string) => sql<SqlBool>`(${sql.ref(col)} is null or ${sql.ref(col)} > ${d})`;
-  const direct = db
+const activeOn = (d: string) => (col: string) =>
+  sql<SqlBool>`(${sql.ref(col)} is null or ${sql.ref(col)} > ${d})`;
+
+/** (project_id, access_level): the user's direct project memberships. `d` is today (YYYY-MM-DD). */
+export function directProjectAccessRows(db: Db, userId: number, d = today()) {
+  return db
     .selectFrom('members as m')
     .select(['m.source_id as project_id', 'm.access_level as access_level'])
     .where('m.source_type', '=', 'Project')
     .where('m.user_id', '=', userId)
-    .where(memberActive('m.expires_at'));
-  const inherited = db
+    .where(activeOn(d)('m.expires_at'));
+}
+
+/** (project_id, access_level): memberships of the groups above each project, inherited down the tree. */
+export function inheritedProjectAccessRows(db: Db, userId: number, d = today()) {
+  return db
     .selectFrom('projects as p')
     .innerJoin('namespace_hierarchy as h', 'h.descendant_id', 'p.namespace_id')
     .innerJoin('members as m', (j) =>
@@ -36,7 +41,14 @@ export function projectAccessRows(db: Db, userId: number) {
         .on('m.user_id', '=', userId),
     )
     .select(['p.id as project_id', 'm.access_level as access_level'])
-    .where(memberActive('m.expires_at'));
+    .where(activeOn(d)('m.expires_at'));
+}
+
+/** (project_id, access_level) rows: one per source granting the user access; take the max. */
+export function projectAccessRows(db: Db, userId: number, d = today()) {
+  const memberActive = activeOn(d);
+  const direct = directProjectAccessRows(db, userId, d);
+  const inherited = inheritedProjectAccessRows(db, userId, d);
   const projectShares = db
     .selectFrom('project_group_links as l')
     .innerJoin('namespace_hierarchy as h', 'h.descendant_id', 'l.group_id')
@@ -145,37 +157,22 @@ export async function loadProjectAccess(
   const d = today();
   const [all, direct, inherited] = await Promise.all([
     db
-      .selectFrom(projectAccessRows(db, userId).as('a'))
+      .selectFrom(projectAccessRows(db, userId, d).as('a'))
       .select(['a.project_id', (eb) => eb.fn.max('a.access_level').as('level')])
       .where('a.project_id', 'in', ids)
       .groupBy('a.project_id')
       .execute(),
+    directProjectAccessRows(db, userId, d).where('m.source_id', 'in', ids).execute(),
     db
-      .selectFrom('members')
-      .select(['source_id', 'access_level'])
-      .where('source_type', '=', 'Project')
-      .where('user_id', '=', userId)
-      .where('source_id', 'in', ids)
-      .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', d)]))
-      .execute(),
-    db
-      .selectFrom('projects as p')
-      .innerJoin('namespace_hierarchy as h', 'h.descendant_id', 'p.namespace_id')
-      .innerJoin('members as m', (j) =>
-        j
-          .onRef('m.source_id', '=', 'h.ancestor_id')
-          .on('m.source_type', '=', 'Namespace')
-          .on('m.user_id', '=', userId),
-      )
-      .select(['p.id', (eb) => eb.fn.max('m.access_level').as('level')])
-      .where('p.id', 'in', ids)
-      .where((eb) => eb.or([eb('m.expires_at', 'is', null), eb('m.expires_at', '>', d)]))
-      .groupBy('p.id')
+      .selectFrom(inheritedProjectAccessRows(db, userId, d).as('i'))
+      .select(['i.project_id', (eb) => eb.fn.max('i.access_level').as('level')])
+      .where('i.project_id', 'in', ids)
+      .groupBy('i.project_id')
       .execute(),
   ]);
   for (const r of all) out.get(r.project_id)!.access = Number(r.level);
-  for (const r of direct) out.get(r.source_id)!.direct = r.access_level;
-  for (const r of inherited) out.get(r.id)!.group = Number(r.level);
+  for (const r of direct) out.get(r.project_id)!.direct = r.access_level;
+  for (const r of inherited) out.get(r.project_id)!.group = Number(r.level);
   return out;
 }
 

@@ -1,4 +1,5 @@
 import type { Db } from '../../db/connection.js';
+import { preparedQuery, preparedRows } from '../../db/prepared.js';
 import type { User } from '../../http/auth.js';
 import { projectSubjects } from '../../http/lookups.js';
 import { can } from '../../permissions/index.js';
@@ -9,6 +10,71 @@ import type { ProjectView } from './entity.js';
  * Loads what a page of project entities needs, one query per relation (never one per row):
  * namespaces and access levels, topics, fork counts, owners, group shares, forked-from projects.
  */
+/** The relations of one project, compiled once (GET /projects/:id and every single-project answer). */
+const topicsOf = preparedRows(
+  (db: Db, id: number) =>
+    db.selectFrom('project_topics').select('name').where('project_id', '=', id).orderBy('name'),
+  [-90_001],
+);
+const forksCountOf = preparedQuery(
+  (db: Db, id: number) =>
+    db
+      .selectFrom('projects')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('forked_from_project_id', '=', id),
+  [-90_001],
+);
+const sharesOf = preparedRows(
+  (db: Db, id: number) =>
+    db
+      .selectFrom('project_group_links as l')
+      .innerJoin('namespaces as n', 'n.id', 'l.group_id')
+      .select(['l.group_access', 'l.expires_at', 'n.id', 'n.name', 'n.full_path'])
+      .where('l.project_id', '=', id)
+      .orderBy('l.id'),
+  [-90_001],
+);
+const userById = preparedQuery(
+  (db: Db, id: number) => db.selectFrom('users').selectAll().where('id', '=', id),
+  [-90_001],
+);
+
+async function projectView(db: Db, viewer: User | null, subject: ProjectSubject): Promise<ProjectView> {
+  const p = subject.project;
+  const ownerId = subject.namespace.type === 'User' ? subject.namespace.owner_id : null;
+  const [topics, forks, shares, owner, forkedFrom] = await Promise.all([
+    topicsOf(db, p.id),
+    forksCountOf(db, p.id),
+    sharesOf(db, p.id),
+    ownerId !== null ? userById(db, ownerId) : undefined,
+    p.forked_from_project_id !== null ? forkSource(db, viewer, p.forked_from_project_id) : null,
+  ]);
+  return {
+    subject,
+    topics: topics.map((t) => t.name),
+    forksCount: Number(forks?.n ?? 0),
+    owner: owner ?? null,
+    sharedWith: shares.map((s) => ({
+      group_id: s.id,
+      group_name: s.name,
+      group_full_path: s.full_path,
+      group_access_level: s.group_access,
+      expires_at: s.expires_at,
+    })),
+    forkedFrom,
+    // gitlab-compat: issues arrive with the issues resource; the count is 0 until then.
+    openIssuesCount: 0,
+  };
+}
+
+/** The project a fork came from, as the viewer may see it (null when hidden or gone). */
+async function forkSource(db: Db, viewer: User | null, id: number): Promise<ProjectView | null> {
+  const sources = await db.selectFrom('projects').selectAll().where('id', '=', id).execute();
+  const subjects = (await projectSubjects(db, viewer, sources)).filter((s) => can(viewer, 'read_project', s));
+  const [view] = await projectViews(db, viewer, subjects, 1);
+  return view ?? null;
+}
+
 export async function projectViews(
   db: Db,
   viewer: User | null,
@@ -16,6 +82,7 @@ export async function projectViews(
   depth = 0,
 ): Promise<ProjectView[]> {
   if (subjects.length === 0) return [];
+  if (subjects.length === 1 && depth === 0) return [await projectView(db, viewer, subjects[0]!)];
   const ids = subjects.map((s) => s.project.id);
   const ownerIds = [
     ...new Set(
