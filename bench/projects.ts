@@ -2,7 +2,7 @@
 // GET /projects (offset page 1 and page 400, keyset at the start and at the end) and
 // GET /projects/:id of a private project, as a signed-in member — each compared in the same run
 // with a bare Fastify handler answering the same bytes.
-//   npx tsx bench/projects.ts [--duration 5] [--connections 20] [--database sqlite|postgres]
+//   npx tsx bench/projects.ts [--duration 5] [--connections 20] [--database sqlite|postgres] [--only :id]
 import { execFileSync, spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -10,8 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import Fastify from 'fastify';
-import { openDatabase } from '../src/db/connection.js';
-import { tokenDigest } from '../src/security/tokens.js';
+import { MEMBER_TOKEN, seedProjects } from './seed_projects.js';
 import { freePort, stop, waitFor200 } from './support.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -21,11 +20,11 @@ for (let i = 2; i < process.argv.length; i += 2)
 const duration = Number(args.get('duration') ?? 5);
 const connections = Number(args.get('connections') ?? 20);
 const database = args.get('database') ?? 'sqlite';
+/** Load only the endpoints whose name contains this, e.g. `--only :id`. */
+const only = args.get('only');
 const GROUPS = Number(args.get('groups') ?? 1000);
 const PER_GROUP = Number(args.get('per-group') ?? 100);
 const ROOT_TOKEN = 'glpat-benchmarkbenchmark00';
-const MEMBER_TOKEN = 'glpat-benchmarkmember00000';
-const BATCH = 1000;
 
 // ---- the bare yardstick (this file, run with --bare) ---------------------------------------------
 
@@ -63,135 +62,6 @@ function serverCommand(): string[] {
   return ['--import', 'tsx', path.join(root, 'src/main.ts'), 'serve'];
 }
 
-// ---- seeding straight into the database ----------------------------------------------------------
-
-async function seed(databaseUrl: string | null, dataDir: string) {
-  const { db, close } = openDatabase({ databaseUrl, dataDir });
-  const now = new Date().toISOString();
-  const started = Date.now();
-  try {
-    const member = await db
-      .insertInto('users')
-      .values({
-        username: 'benchmember',
-        name: 'Bench Member',
-        email: 'benchmember@example.com',
-        confirmed_at: now,
-        created_at: now,
-        updated_at: now,
-      })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    await db
-      .insertInto('personal_access_tokens')
-      .values({
-        user_id: member.id,
-        name: 'bench',
-        token_digest: tokenDigest(MEMBER_TOKEN),
-        scopes: JSON.stringify(['api']),
-        created_at: now,
-        updated_at: now,
-      })
-      .execute();
-
-    const groupIds: number[] = [];
-    await db.transaction().execute(async (trx) => {
-      for (let start = 0; start < GROUPS; start += BATCH) {
-        const rows = [];
-        for (let g = start; g < Math.min(GROUPS, start + BATCH); g++)
-          rows.push({
-            type: 'Group',
-            name: `Bench Group ${g}`,
-            path: `bench-group-${g}`,
-            full_path: `bench-group-${g}`,
-            full_name: `Bench Group ${g}`,
-            visibility_level: 20,
-            created_at: now,
-            updated_at: now,
-          });
-        const ids = await trx.insertInto('namespaces').values(rows).returning('id').execute();
-        groupIds.push(...ids.map((r) => r.id));
-      }
-      for (let start = 0; start < groupIds.length; start += BATCH)
-        await trx
-          .insertInto('namespace_hierarchy')
-          .values(
-            groupIds
-              .slice(start, start + BATCH)
-              .map((id) => ({ ancestor_id: id, descendant_id: id, depth: 0 })),
-          )
-          .execute();
-    });
-
-    // 100 projects per group: a third each private, internal and public.
-    let privateProject = 0;
-    const levels = [0, 10, 20];
-    const all: Array<{ g: number; i: number }> = [];
-    for (let g = 0; g < GROUPS; g++) for (let i = 0; i < PER_GROUP; i++) all.push({ g, i });
-    for (let start = 0; start < all.length; start += BATCH * 10) {
-      await db.transaction().execute(async (trx) => {
-        for (let b = start; b < Math.min(all.length, start + BATCH * 10); b += BATCH) {
-          const rows = all.slice(b, b + BATCH).map(({ g, i }) => ({
-            namespace_id: groupIds[g]!,
-            name: `Project ${g}-${i}`,
-            path: `project-${i}`,
-            path_with_namespace: `bench-group-${g}/project-${i}`,
-            description: `Benchmark project ${i} of group ${g}`,
-            visibility_level: levels[(g * PER_GROUP + i) % 3]!,
-            creator_id: member.id,
-            last_activity_at: now,
-            created_at: now,
-            updated_at: now,
-          }));
-          const ids = await trx.insertInto('projects').values(rows).returning('id').execute();
-          if (!privateProject) privateProject = ids[0]!.id;
-        }
-      });
-    }
-    // The member: Developer of the first group and of one private project in another.
-    const target = await db
-      .selectFrom('projects')
-      .select('id')
-      .where('visibility_level', '=', 0)
-      .where('namespace_id', '=', groupIds[GROUPS - 1]!)
-      .orderBy('id')
-      .executeTakeFirstOrThrow();
-    await db
-      .insertInto('members')
-      .values([
-        {
-          source_type: 'Namespace',
-          source_id: groupIds[0]!,
-          user_id: member.id,
-          access_level: 30,
-          created_at: now,
-          updated_at: now,
-        },
-        {
-          source_type: 'Project',
-          source_id: target.id,
-          user_id: member.id,
-          access_level: 30,
-          created_at: now,
-          updated_at: now,
-        },
-      ])
-      .execute();
-    const ids = await db
-      .selectFrom('projects')
-      .select((eb) => [eb.fn.min('id').as('min'), eb.fn.max('id').as('max')])
-      .executeTakeFirstOrThrow();
-    return {
-      privateProjectId: target.id,
-      minId: Number(ids.min),
-      maxId: Number(ids.max),
-      seconds: (Date.now() - started) / 1000,
-    };
-  } finally {
-    await close();
-  }
-}
-
 // ---- the run -------------------------------------------------------------------------------------
 
 async function main() {
@@ -225,7 +95,7 @@ async function main() {
   const first = spawn(process.execPath, command, { env, stdio: 'ignore' });
   await waitFor200(`${base}/user`, rootHeaders);
   await stop(first);
-  const seeded = await seed(databaseUrl, dataDir);
+  const seeded = await seedProjects(databaseUrl, dataDir, { groups: GROUPS, perGroup: PER_GROUP });
   const server = spawn(process.execPath, command, { env, stdio: ['ignore', 'ignore', 'inherit'] });
   await waitFor200(`${base}/user`, headers);
 
@@ -268,6 +138,7 @@ async function main() {
     '|---|---|---|---|---|---|---|---|',
   ];
   for (const [i, name] of names.entries()) {
+    if (only && !name.includes(only)) continue;
     const r = await load(urls[name]!, headers);
     const b = await load(`http://127.0.0.1:${barePort}/bare/${i}`, {});
     const n = name.includes(':id') ? 1 : rows(i);
