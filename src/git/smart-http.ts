@@ -9,7 +9,8 @@
  *   receive-pack, so nothing is written.
  */
 import path from 'node:path';
-import type { Readable, Writable } from 'node:stream';
+import { type Readable, Transform, type Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
 import zlib from 'node:zlib';
 import { spawnGit } from './command.js';
 import { GitError, InvalidArgumentError } from './errors.js';
@@ -54,6 +55,11 @@ export interface SmartHttpResult {
 
 const DEFAULT_TIMEOUT_MS = 30 * 60_000;
 const MAX_COMMAND_SECTION = 4 * 1024 * 1024;
+/** Push options kept from one push (more, or longer ones, are ignored). */
+export const MAX_PUSH_OPTIONS = 100;
+const MAX_PUSH_OPTION_BYTES = 4096;
+/** receive-pack advertises `push-options` only with this set; never from user input. */
+const PUSH_OPTIONS_CONFIG = 'receive.advertisePushOptions=true';
 
 /** Only `version=2` crosses to git: nothing else from a client header reaches its environment. */
 export function protocolEnv(header: string | null | undefined): Record<string, string> {
@@ -95,6 +101,17 @@ interface RunParams {
   prefix?: Buffer;
   body?: Readable;
   out: Writable;
+}
+
+/** Passes everything through but the last 4 bytes, kept in `tail` (receive-pack's closing flush). */
+class HoldTail extends Transform {
+  tail: Buffer = Buffer.alloc(0);
+  override _transform(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null, data?: Buffer) => void) {
+    const all = this.tail.length ? Buffer.concat([this.tail, chunk]) : chunk;
+    const keep = Math.min(4, all.length);
+    this.tail = all.subarray(all.length - keep);
+    cb(null, all.length > keep ? all.subarray(0, all.length - keep) : undefined);
+  }
 }
 
 function runService(p: RunParams): Promise<SmartHttpResult> {
@@ -140,6 +157,7 @@ export async function advertiseRefs(
   const result = await runService({
     args,
     env,
+    config: service === 'git-receive-pack' ? [PUSH_OPTIONS_CONFIG] : [],
     timeoutMs: opts.timeoutMs ?? 60_000,
     out,
   });
@@ -195,6 +213,12 @@ export type PushValidator = (push: PushRequest) => PushDecision | Promise<PushDe
 
 export interface ReceivePackOptions extends SmartHttpOptions {
   validate?: PushValidator;
+  /**
+   * Runs once git is done and the applied updates are known, before the answer ends (also when
+   * nothing was applied). The text it answers reaches the pusher as `remote:` lines, after the
+   * ref report, as a post-receive hook's output does (only when the client asked for side-band).
+   */
+  after?: (push: PushRequest, applied: PushCommand[]) => Promise<string | undefined>;
 }
 
 export interface ReceivePackResult extends SmartHttpResult {
@@ -229,7 +253,12 @@ export function parsePushCommands(buf: Buffer): PushRequest | null {
     const { pkt } = step;
     if (phase === 'options') {
       if (pkt.kind === 'flush') return push;
-      if (pkt.kind === 'data') push.pushOptions.push(pkt.data.toString('utf8').replace(/\n$/, ''));
+      if (
+        pkt.kind === 'data' &&
+        pkt.data.length <= MAX_PUSH_OPTION_BYTES &&
+        push.pushOptions.length < MAX_PUSH_OPTIONS
+      )
+        push.pushOptions.push(pkt.data.toString('utf8').replace(/\n$/, ''));
       continue;
     }
     if (pkt.kind === 'flush') {
@@ -371,6 +400,14 @@ export async function receivePack(
     return { exitCode: null, stderr: '', push, rejected: true, applied: [] };
   }
   const guarded = decision.noForcePush?.refs.length ? decision.noForcePush : null;
+  const caps = push.capabilities;
+  const band = caps.includes('side-band-64k') ? 65515 : caps.includes('side-band') ? 999 : 0;
+  const hold = new HoldTail();
+  hold.pipe(out, { end: false });
+  const abandon = () => hold.destroy();
+  out.once('close', abandon);
+  const config = [PUSH_OPTIONS_CONFIG];
+  if (guarded) config.push(`core.hooksPath=${labforgeHooksPath()}`);
   const result = await runService({
     args,
     env: guarded
@@ -379,17 +416,37 @@ export async function receivePack(
           [NO_FORCE_PUSH_MESSAGE_ENV]: guarded.message,
         }
       : {},
-    config: guarded ? [`core.hooksPath=${labforgeHooksPath()}`] : [],
+    config,
     timeoutMs: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS,
     prefix: buffered,
     body: input,
-    out,
+    out: hold,
   });
-  out.end();
-  const now = await readRefs(
-    repo,
-    push.commands.map((c) => c.ref),
-  );
-  const applied = push.commands.filter((c) => (now.get(c.ref) ?? ZERO_OID) === c.newOid);
-  return { ...result, push, rejected: false, applied };
+  hold.end();
+  await finished(hold).catch(() => {});
+  let message: string | undefined;
+  try {
+    const now = await readRefs(
+      repo,
+      push.commands.map((c) => c.ref),
+    );
+    const applied = push.commands.filter((c) => (now.get(c.ref) ?? ZERO_OID) === c.newOid);
+    message = opts.after ? await opts.after(push, applied) : undefined;
+    return { ...result, push, rejected: false, applied };
+  } finally {
+    out.off('close', abandon);
+    const closing = band > 0 && hold.tail.equals(FLUSH);
+    if (out.destroyed) {
+      // the client went away: nothing to answer
+    } else if (closing && message) {
+      const lines = message
+        .split('\n')
+        .map((l) => `${l}\n`)
+        .join('');
+      out.write(sideBand(2, Buffer.from(lines, 'utf8'), band));
+      out.end(hold.tail);
+    } else {
+      out.end(hold.tail);
+    }
+  }
 }

@@ -23,6 +23,7 @@ import type { ProjectSubject } from '../../permissions/projects.js';
 import { refreshMergeRequestsAfterPush } from '../merge_requests/git_state.js';
 import { checkPush } from '../protected_branches/push_check.js';
 import { afterRefsChanged } from '../repositories/storage.js';
+import { handlePushOptions } from './push_options.js';
 import type { GitRoute } from './routes.js';
 
 /** Gitlab::GitAccess's messages, answered as text/plain as GitLab's git endpoints do. */
@@ -143,25 +144,30 @@ export async function serveGitRequest(
       res.once('close', () => out.destroy());
       const drained = finished(out).catch(() => {});
       const user = caller!.user;
-      const result = await receivePack(repo, request.raw, out, {
+      await receivePack(repo, request.raw, out, {
         ...opts,
         validate: (push) => checkPush(deps, subject, user, push),
+        after: async (push, applied) => {
+          if (applied.length === 0) return undefined;
+          try {
+            const pushedBranches = applied
+              .filter((c) => c.ref.startsWith('refs/heads/') && c.type !== 'delete')
+              .map((c) => c.ref.slice('refs/heads/'.length));
+            await afterRefsChanged(deps, subject.project, { pushedBranches });
+            const changed = applied
+              .filter((c) => c.ref.startsWith('refs/heads/'))
+              .map((c) => c.ref.slice('refs/heads/'.length));
+            await refreshMergeRequestsAfterPush(deps, subject.project.id, changed);
+            if (push.pushOptions.length === 0) return undefined;
+            return await handlePushOptions(deps, subject, user, push.pushOptions, applied);
+          } catch (err) {
+            request.log.error({ err, reqId: request.id }, 'after push failed');
+            return undefined;
+          }
+        },
       });
       await drained;
-      try {
-        if (result.applied.length > 0) {
-          const pushedBranches = result.applied
-            .filter((c) => c.ref.startsWith('refs/heads/') && c.type !== 'delete')
-            .map((c) => c.ref.slice('refs/heads/'.length));
-          await afterRefsChanged(deps, subject.project, { pushedBranches });
-          const changed = result.applied
-            .filter((c) => c.ref.startsWith('refs/heads/'))
-            .map((c) => c.ref.slice('refs/heads/'.length));
-          await refreshMergeRequestsAfterPush(deps, subject.project.id, changed);
-        }
-      } finally {
-        res.end();
-      }
+      res.end();
     }
   } catch (err) {
     request.log.error({ err, reqId: request.id }, 'git request failed');
