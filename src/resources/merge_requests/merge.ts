@@ -71,9 +71,6 @@ async function runMerge(
   const repo = deps.git.projectRepo(s.project.id);
   const author = { name: user.name, email: user.email, date: deps.clock.now() };
   const method = s.project.merge_method;
-  const linear = await isAncestor(repo, git.targetSha, git.sourceSha);
-  // Semi-linear and fast-forward need the source rebased on the target first.
-  if (method !== 'merge' && !linear) throw methodNotAllowed();
   let head = git.sourceSha;
   let squashSha: string | null = null;
   if (squashWanted(s, mr, opts.squash)) {
@@ -101,7 +98,21 @@ async function runMerge(
   };
 }
 
-/** PUT /projects/:id/merge_requests/:merge_request_iid/merge */
+/**
+ * PUT /projects/:id/merge_requests/:merge_request_iid/merge
+ *
+ * Refusals, as lib/api/merge_requests.rb answers them (checked in this order):
+ * - 401 `401 Unauthorized`: the caller cannot merge into the target branch;
+ * - 405 `405 Method Not Allowed`: not mergeable now (`MergeRequest#mergeable?`) — closed, merged
+ *   or locked, draft, source or target branch gone, conflicts, unresolved discussions when the
+ *   project requires them resolved, or a source that must be rebased first (fast-forward and
+ *   semi-linear projects). Checked before `sha`, so a stale `sha` on such an MR is still 405;
+ * - 409 `SHA does not match HEAD of source branch: <head>`: `sha` given and not the source head;
+ * - 422 `Branch cannot be merged`: the merge itself failed (the target moved under it).
+ * gitlab-compat: GitLab's own `Branch cannot be merged` check right after the 405 one (406 in
+ * older releases, 422 now) does not fire without auto-merge, which labforge does not have;
+ * labforge has no pipelines, so "pipelines must succeed" is not checked.
+ */
 export async function acceptMergeRequest(
   deps: Deps,
   s: ProjectSubject,
@@ -114,6 +125,12 @@ export async function acceptMergeRequest(
   if (mr.state !== 'opened' || isDraft(mr.title) || !git.sourceSha || !git.targetSha || git.hasConflicts)
     throw methodNotAllowed();
   if ((await blockedByDiscussions(deps.db, [mr])).size) throw methodNotAllowed();
+  // Semi-linear and fast-forward need the source rebased on the target first (should_be_rebased?).
+  if (
+    s.project.merge_method !== 'merge' &&
+    !(await isAncestor(deps.git.projectRepo(s.project.id), git.targetSha, git.sourceSha))
+  )
+    throw methodNotAllowed();
   if (opts.sha !== undefined && opts.sha !== git.sourceSha)
     throw apiMessage(409, `SHA does not match HEAD of source branch: ${git.sourceSha}`);
   // The lock: only one request moves an open MR to 'locked'; the others find it no longer open.

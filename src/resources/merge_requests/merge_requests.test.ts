@@ -315,6 +315,15 @@ describe('merge requests on real git', () => {
       token: dev.token,
     });
     assert.equal(byDev.status, 401);
+    assert.deepEqual(byDev.body, { message: '401 Unauthorized' });
+    // Closed: 405, also with a sha that does not match (mergeability is checked first).
+    await s.request(`/projects/${p.id}/merge_requests/6`, { method: 'PUT', body: { state_event: 'close' } });
+    const closed = await s.request(`/projects/${p.id}/merge_requests/6/merge`, {
+      method: 'PUT',
+      body: { sha: '0'.repeat(40) },
+    });
+    assert.equal(closed.status, 405);
+    assert.deepEqual(closed.body, { message: '405 Method Not Allowed' });
     const shown = (await s.request(`/projects/${p.id}/merge_requests/6`, { token: dev.token })).body as Mr;
     assert.equal(shown.user.can_merge, false);
   });
@@ -343,6 +352,13 @@ describe('merge requests on real git', () => {
     );
     const div = await s.request(`/projects/${p.id}/merge_requests/2/merge`, { method: 'PUT' });
     assert.equal(div.status, 405);
+    // GitLab checks mergeability (rebase needed) before the sha: a wrong sha here is 405, not 409.
+    const divSha = await s.request(`/projects/${p.id}/merge_requests/2/merge`, {
+      method: 'PUT',
+      body: { sha: '0'.repeat(40) },
+    });
+    assert.equal(divSha.status, 405);
+    assert.deepEqual(divSha.body, { message: '405 Method Not Allowed' });
 
     // Rebase replays the diverged branch on main (synchronously); then it fast-forwards.
     const rebased = await s.request(`/projects/${p.id}/merge_requests/2/rebase`, { method: 'PUT' });
