@@ -3,7 +3,7 @@ import type { User } from '../../http/auth.js';
 import { notFound } from '../../http/errors.js';
 import { findProject } from '../../http/lookups.js';
 import { can } from '../../permissions/index.js';
-import type { MergeRequestSubject } from '../../permissions/merge_requests.js';
+import type { MergeRequest, MergeRequestSubject } from '../../permissions/merge_requests.js';
 import type { ProjectSubject } from '../../permissions/projects.js';
 import { canMergeInto } from './merge.js';
 import { presentMergeRequest } from './present.js';
@@ -28,7 +28,31 @@ async function findMergeRequest(deps: Deps, user: User | null, project: ProjectS
     .executeTakeFirst();
   const subject = mr ? { project, mr } : undefined;
   if (!subject || !can(user, 'read_merge_request_iid', subject)) throw notFound('Merge Request');
+  if (subject.mr.state === 'locked') subject.mr = await releaseStaleLock(deps, subject.mr);
   return subject;
+}
+
+/** A merge holds its lock for seconds; one older than this was left by a merge that died. */
+export const STALE_MERGE_LOCK_MS = 10 * 60 * 1000;
+
+/**
+ * A merge whose process died between taking the lock and finishing leaves the MR `locked` for
+ * good. As GitLab's StuckMergeJobsWorker unlocks merge requests whose merge job is gone, a lock
+ * older than STALE_MERGE_LOCK_MS (taking it sets updated_at) is released back to `opened` when
+ * the MR is next read or merged; the update re-checks the time, so a lock just taken is untouched.
+ */
+async function releaseStaleLock(deps: Deps, mr: MergeRequest): Promise<MergeRequest> {
+  const cutoff = new Date(deps.clock.now().getTime() - STALE_MERGE_LOCK_MS);
+  if (!(new Date(mr.updated_at as unknown as string | Date) < cutoff)) return mr;
+  const released = await deps.db
+    .updateTable('merge_requests')
+    .set({ state: 'opened' })
+    .where('id', '=', mr.id)
+    .where('state', '=', 'locked')
+    .where('updated_at', '<', cutoff.toISOString())
+    .returningAll()
+    .executeTakeFirst();
+  return released ?? mr;
 }
 
 /** The full MergeRequest entity with user.can_merge for the viewer. */

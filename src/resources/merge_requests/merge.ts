@@ -136,7 +136,7 @@ export async function acceptMergeRequest(
   // The lock: only one request moves an open MR to 'locked'; the others find it no longer open.
   const locked = await deps.db
     .updateTable('merge_requests')
-    .set({ state: 'locked' })
+    .set({ state: 'locked', updated_at: nowIso(deps) }) // when the lock was taken: lookup.ts
     .where('id', '=', mr.id)
     .where('state', '=', 'opened')
     .executeTakeFirst();

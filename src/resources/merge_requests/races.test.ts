@@ -83,4 +83,47 @@ describe('merge request races', () => {
     });
     assert.equal(merged.status, 200);
   });
+
+  test('a merge that died holding the lock: a stale `locked` MR answers opened and mergeable again and merges; a fresh lock stays', async () => {
+    const { p, push } = await project();
+    await push('a.txt');
+    await s.request(`/projects/${p.id}/merge_requests`, {
+      method: 'POST',
+      body: { source_branch: 'topic', target_branch: 'main', title: 'Stuck' },
+    });
+    const db = s.server.deps.db;
+    const lock = (at: Date) =>
+      db
+        .updateTable('merge_requests')
+        .set({ state: 'locked', updated_at: at.toISOString() })
+        .where('project_id', '=', p.id)
+        .where('iid', '=', 1)
+        .execute();
+    type Shown = { state: string; detailed_merge_status: string; merge_status: string };
+    // Taken a minute ago: still a merge in progress.
+    await lock(new Date(Date.now() - 60_000));
+    assert.equal(((await s.request(`/projects/${p.id}/merge_requests/1`)).body as Shown).state, 'locked');
+    assert.equal(
+      (await s.request(`/projects/${p.id}/merge_requests/1/merge`, { method: 'PUT' })).status,
+      405,
+    );
+    // Taken an hour ago by a process that is gone.
+    await lock(new Date(Date.now() - 3_600_000));
+    const shown = (await s.request(`/projects/${p.id}/merge_requests/1`)).body as Shown;
+    assert.equal(shown.state, 'opened');
+    assert.equal(shown.merge_status, 'can_be_merged');
+    assert.equal(shown.detailed_merge_status, 'mergeable');
+    const row = await db
+      .selectFrom('merge_requests')
+      .select('state')
+      .where('project_id', '=', p.id)
+      .where('iid', '=', 1)
+      .executeTakeFirstOrThrow();
+    assert.equal(row.state, 'opened');
+    // And straight to merge, without a read first.
+    await lock(new Date(Date.now() - 3_600_000));
+    const merged = await s.request(`/projects/${p.id}/merge_requests/1/merge`, { method: 'PUT' });
+    assert.equal(merged.status, 200);
+    assert.equal((merged.body as Shown).state, 'merged');
+  });
 });
