@@ -10,6 +10,7 @@ import { authorize, can } from '../../permissions/index.js';
 import type { ProjectSubject } from '../../permissions/projects.js';
 import { approvalsRoutes } from './approvals_routes.js';
 import { changesRoutes } from './changes_routes.js';
+import { mergeRequestExtraRoutes } from './extra_routes.js';
 import { findMergeRequests, type MergeRequestFilters } from './finder.js';
 import { present, projectMergeRequest } from './lookup.js';
 import { acceptMergeRequest, rebaseMergeRequest } from './merge.js';
@@ -186,5 +187,6 @@ export function mergeRequestsResource(app: FastifyInstance, deps: Deps): void {
   changesRoutes(app, deps);
   versionsRoutes(app, deps);
   approvalsRoutes(app, deps);
+  mergeRequestExtraRoutes(app, deps);
   mergeRequestNotesRoutes(app, deps);
 }

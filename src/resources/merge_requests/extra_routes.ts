@@ -1,0 +1,103 @@
+import type { FastifyInstance } from 'fastify';
+import type { Deps } from '../../deps.js';
+import { endpoint } from '../../http/endpoint.js';
+import { unauthorized } from '../../http/errors.js';
+import { paginate, paginateList } from '../../http/pagination.js';
+import { p } from '../../http/params.js';
+import { toUserBasic } from '../users/entity.js';
+import { projectMergeRequest } from './lookup.js';
+import { canMergeInto } from './merge.js';
+
+const mrParams = { id: p.idOrPath().required(), merge_request_iid: p.integer().required() };
+
+/** Pipelines, reviewers, approval state and auto-merge cancel (lib/api/merge_requests.rb). */
+export function mergeRequestExtraRoutes(app: FastifyInstance, deps: Deps): void {
+  // GET /projects/:id/merge_requests/:merge_request_iid/pipelines — doc/api/merge_requests.md#list-merge-request-pipelines
+  endpoint(app, deps, {
+    method: 'GET',
+    url: '/projects/:id/merge_requests/:merge_request_iid/pipelines',
+    auth: 'public',
+    params: mrParams,
+    async handler(ctx) {
+      await projectMergeRequest(deps, ctx.user, ctx.params.id, ctx.params.merge_request_iid);
+      // labforge runs no CI: a merge request never has pipelines.
+      return paginateList(ctx, []);
+    },
+  });
+
+  // GET /projects/:id/merge_requests/:merge_request_iid/reviewers — doc/api/merge_requests.md#get-single-merge-request-reviewers
+  endpoint(app, deps, {
+    method: 'GET',
+    url: '/projects/:id/merge_requests/:merge_request_iid/reviewers',
+    auth: 'public',
+    params: mrParams,
+    async handler(ctx) {
+      const s = await projectMergeRequest(deps, ctx.user, ctx.params.id, ctx.params.merge_request_iid);
+      const rows = await paginate(
+        ctx,
+        deps.db
+          .selectFrom('merge_request_reviewers')
+          .innerJoin('users', 'users.id', 'merge_request_reviewers.user_id')
+          .selectAll('users')
+          .where('merge_request_reviewers.merge_request_id', '=', s.mr.id)
+          .orderBy('users.id'),
+      );
+      const approved = new Set(
+        rows.length
+          ? (
+              await deps.db
+                .selectFrom('approvals')
+                .select('user_id')
+                .where('merge_request_id', '=', s.mr.id)
+                .where(
+                  'user_id',
+                  'in',
+                  rows.map((r) => r.id),
+                )
+                .execute()
+            ).map((a) => a.user_id)
+          : [],
+      );
+      // Entities::MergeRequestReviewer. The reviewers table keeps no time of its own (null).
+      return rows.map((u) => ({
+        user: toUserBasic(deps.config, u),
+        state: approved.has(u.id) ? 'approved' : 'unreviewed',
+        created_at: null,
+      }));
+    },
+  });
+
+  // GET /projects/:id/merge_requests/:merge_request_iid/approval_state — doc/api/merge_request_approvals.md#get-the-approval-state-of-merge-requests
+  endpoint(app, deps, {
+    method: 'GET',
+    url: '/projects/:id/merge_requests/:merge_request_iid/approval_state',
+    auth: 'public',
+    params: mrParams,
+    async handler(ctx) {
+      await projectMergeRequest(deps, ctx.user, ctx.params.id, ctx.params.merge_request_iid);
+      // Approval rules are a Premium feature; the free tier has none.
+      return { approval_rules_overwritten: false, rules: [] };
+    },
+  });
+
+  // POST /projects/:id/merge_requests/:merge_request_iid/cancel_merge_when_pipeline_succeeds — doc/api/merge_requests.md#cancel-merge-when-pipeline-succeeds
+  endpoint(app, deps, {
+    method: 'POST',
+    url: '/projects/:id/merge_requests/:merge_request_iid/cancel_merge_when_pipeline_succeeds',
+    auth: 'user',
+    params: mrParams,
+    async handler(ctx) {
+      const s = await projectMergeRequest(deps, ctx.user, ctx.params.id, ctx.params.merge_request_iid);
+      // MergeRequest#can_cancel_auto_merge?: whoever may merge it, or its author.
+      if (
+        s.mr.author_id !== ctx.user.id &&
+        !(await canMergeInto(deps, s.project, ctx.user, s.mr.target_branch))
+      )
+        throw unauthorized();
+      // labforge never sets auto-merge, so AutoMergeService#cancel always refuses; GitLab's
+      // endpoint returns that service result as the body of a plain 201.
+      ctx.reply.code(201);
+      return { message: "Can't cancel the automatic merge", status: 'error', http_status: 406 };
+    },
+  });
+}
