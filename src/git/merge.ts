@@ -121,3 +121,33 @@ export async function squashCommits(
     })
   ).trim();
 }
+
+/**
+ * GitLab's merge ref (MergeRequests::MergeToRefService): a merge commit of `source` into `target`
+ * (parents in that order) written to `ref` without touching any branch. A ref whose commit already
+ * has exactly those parents is kept, so asking twice answers the same commit. Null on conflicts.
+ */
+export async function writeMergeRef(
+  repo: string,
+  p: { ref: string; target: string; source: string; message: string; author: CommitIdentity },
+): Promise<string | null> {
+  assertValidRefName(p.ref);
+  const target = checkOid(p.target);
+  const source = checkOid(p.source);
+  const current = await readRef(repo, p.ref);
+  if (current) {
+    const parents = (await gitText(['show', '-s', '--format=%P', checkOid(current)], { repo })).trim();
+    if (parents === `${target} ${source}`) return current;
+  }
+  const merged = await mergeTrees(repo, target, source);
+  if (!merged.clean) return null;
+  const oid = (
+    await gitText(['commit-tree', merged.tree, '-p', target, '-p', source], {
+      repo,
+      env: identityEnv(p.author),
+      input: p.message,
+    })
+  ).trim();
+  await updateRef(repo, p.ref, oid, current);
+  return oid;
+}

@@ -33,7 +33,7 @@ describe('merge request pipelines, reviewers, approval_state, cancel auto-merge'
       body: { source_branch: 'feature', target_branch: 'main', title: 'Feature', ...mr },
     });
     assert.equal(created.status, 201, created.text);
-    return { p, base: `/projects/${p.id}/merge_requests/1` };
+    return { p, d, base: `/projects/${p.id}/merge_requests/1` };
   }
 
   test('pipelines: [] with pagination headers (gitbeaker allPipelines); 404 for unknown MR and hidden project', async () => {
@@ -144,5 +144,61 @@ describe('merge request pipelines, reviewers, approval_state, cancel auto-merge'
       ).status,
       404,
     );
+  });
+
+  test('merge_ref: commit_id of the merge commit at refs/merge-requests/<iid>/merge (target, source parents), stable until a branch moves; 400 on conflicts; 404 hidden', async () => {
+    const { p, d, base } = await setup();
+    const res = await s.request(`${base}/merge_ref`);
+    assert.equal(res.status, 200, res.text);
+    const { commit_id } = res.body as { commit_id: string };
+    assert.deepEqual(Object.keys(res.body as object), ['commit_id']);
+    await gitOk(['fetch', '--quiet', 'origin', '+refs/merge-requests/1/merge:refs/mr-merge'], d);
+    assert.equal((await gitOk(['rev-parse', 'refs/mr-merge'], d)).trim(), commit_id);
+    const main = (await gitOk(['rev-parse', 'origin/main'], d)).trim();
+    const feature = (await gitOk(['rev-parse', 'origin/feature'], d)).trim();
+    assert.equal((await gitOk(['show', '-s', '--format=%P', commit_id], d)).trim(), `${main} ${feature}`);
+    assert.match(
+      await gitOk(['show', '-s', '--format=%B', commit_id], d),
+      /^Merge branch 'feature' into 'main'/,
+    );
+    // The branch itself does not move.
+    await gitOk(['fetch', '--quiet', 'origin'], d);
+    assert.equal((await gitOk(['rev-parse', 'origin/main'], d)).trim(), main);
+    // Asked again: the same commit.
+    assert.deepEqual((await s.request(`${base}/merge_ref`)).body, { commit_id });
+
+    // The target moves: a new merge commit on the new head.
+    await gitOk(['checkout', '--quiet', '-B', 'm2', 'origin/main'], d);
+    await fs.writeFile(path.join(d, 'g.txt'), 'g\n');
+    await gitOk(['add', 'g.txt'], d);
+    await gitOk(['commit', '--quiet', '-m', 'g'], d);
+    await gitOk(['push', '--quiet', 'origin', 'HEAD:refs/heads/main'], d);
+    const main2 = (await gitOk(['rev-parse', 'HEAD'], d)).trim();
+    const again = (await s.request(`${base}/merge_ref`)).body as { commit_id: string };
+    assert.notEqual(again.commit_id, commit_id);
+    await gitOk(['fetch', '--quiet', 'origin', '+refs/merge-requests/1/merge:refs/mr-merge'], d);
+    assert.equal(
+      (await gitOk(['show', '-s', '--format=%P', 'refs/mr-merge'], d)).trim(),
+      `${main2} ${feature}`,
+    );
+
+    // A conflicting merge request: 400 with GitLab's message.
+    await gitOk(['checkout', '--quiet', '-B', 'c', 'origin/feature'], d);
+    await fs.writeFile(path.join(d, 'g.txt'), 'other\n');
+    await gitOk(['add', 'g.txt'], d);
+    await gitOk(['commit', '--quiet', '-m', 'conflict'], d);
+    await gitOk(['push', '--quiet', 'origin', 'HEAD:refs/heads/conflicting'], d);
+    const mr2 = await s.request(`/projects/${p.id}/merge_requests`, {
+      method: 'POST',
+      body: { source_branch: 'conflicting', target_branch: 'main', title: 'Conflicting' },
+    });
+    assert.equal(mr2.status, 201, mr2.text);
+    const refused = await s.request(`/projects/${p.id}/merge_requests/2/merge_ref`);
+    assert.equal(refused.status, 400);
+    assert.deepEqual(refused.body, { message: 'Merge request is not mergeable' });
+
+    const outsider = await createUser(s);
+    assert.equal((await s.request(`${base}/merge_ref`, { token: outsider.token })).status, 404);
+    assert.equal((await s.request(`/projects/${p.id}/merge_requests/9/merge_ref`)).status, 404);
   });
 });

@@ -1,12 +1,16 @@
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../../deps.js';
+import { RefConflictError, readRef, writeMergeRef } from '../../git/index.js';
 import { endpoint } from '../../http/endpoint.js';
-import { unauthorized } from '../../http/errors.js';
+import { apiMessage, unauthorized } from '../../http/errors.js';
 import { paginate, paginateList } from '../../http/pagination.js';
 import { p } from '../../http/params.js';
 import { toUserBasic } from '../users/entity.js';
+import { mergeRequestGitState } from './git_state.js';
 import { projectMergeRequest } from './lookup.js';
-import { canMergeInto } from './merge.js';
+import { canMergeInto, defaultMergeMessage } from './merge.js';
+
+export const mergeRef = (iid: number) => `refs/merge-requests/${iid}/merge`;
 
 const mrParams = { id: p.idOrPath().required(), merge_request_iid: p.integer().required() };
 
@@ -77,6 +81,53 @@ export function mergeRequestExtraRoutes(app: FastifyInstance, deps: Deps): void 
       await projectMergeRequest(deps, ctx.user, ctx.params.id, ctx.params.merge_request_iid);
       // Approval rules are a Premium feature; the free tier has none.
       return { approval_rules_overwritten: false, rules: [] };
+    },
+  });
+
+  // GET /projects/:id/merge_requests/:merge_request_iid/merge_ref — doc/api/merge_requests.md#returns-the-up-to-date-merge-ref-head-commit
+  endpoint(app, deps, {
+    method: 'GET',
+    url: '/projects/:id/merge_requests/:merge_request_iid/merge_ref',
+    auth: 'public',
+    params: mrParams,
+    async handler(ctx) {
+      const s = await projectMergeRequest(deps, ctx.user, ctx.params.id, ctx.params.merge_request_iid);
+      const notMergeable = () => apiMessage(400, 'Merge request is not mergeable');
+      const git = await mergeRequestGitState(deps, s.mr);
+      if (s.mr.state !== 'opened' || !git.sourceSha || !git.targetSha || !git.canBeMerged)
+        throw notMergeable();
+      // MergeabilityCheckService writes it as the merge request's author (MergeToRefService).
+      const author =
+        (s.mr.author_id === null
+          ? undefined
+          : await deps.db
+              .selectFrom('users')
+              .selectAll()
+              .where('id', '=', s.mr.author_id)
+              .executeTakeFirst()) ?? ctx.user;
+      const repo = deps.git.projectRepo(s.project.project.id);
+      const write = () =>
+        writeMergeRef(repo, {
+          ref: mergeRef(s.mr.iid),
+          target: git.targetSha!,
+          source: git.sourceSha!,
+          message: defaultMergeMessage(s.mr, s.project.project.path_with_namespace),
+          author: {
+            name: author?.name ?? 'labforge',
+            email: author?.email ?? 'labforge@localhost',
+            date: deps.clock.now(),
+          },
+        });
+      let commitId: string | null;
+      try {
+        commitId = await write();
+      } catch (err) {
+        // Another request wrote it at the same moment: it is the same merge, answer what is there.
+        if (!(err instanceof RefConflictError)) throw err;
+        commitId = await readRef(repo, mergeRef(s.mr.iid));
+      }
+      if (!commitId) throw notMergeable();
+      return { commit_id: commitId };
     },
   });
 

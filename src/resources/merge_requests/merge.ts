@@ -45,7 +45,7 @@ export interface MergeOptions {
 
 const branchCannotBeMerged = () => apiMessage(422, 'Branch cannot be merged');
 
-function defaultMergeMessage(mr: MergeRequest, fullPath: string) {
+export function defaultMergeMessage(mr: MergeRequest, fullPath: string) {
   return [
     `Merge branch '${mr.source_branch}' into '${mr.target_branch}'`,
     mr.title,
