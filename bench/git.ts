@@ -15,9 +15,8 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import Fastify from 'fastify';
 import { repoPath } from '../src/git/storage.js';
-import { freePort, stop, waitFor200 } from './support.js';
+import { freePort, serverCommand, stop, waitFor200 } from './support.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = new Map<string, string>();
 for (let i = 2; i < process.argv.length; i += 2)
   args.set(process.argv[i]!.replace(/^--/, ''), process.argv[i + 1] ?? '');
@@ -85,17 +84,6 @@ interface Result {
 async function load(url: string, headers: Record<string, string>): Promise<Result> {
   const r = await autocannon({ url, headers, duration, connections, pipelining: 1 });
   return { rps: Math.round(r.requests.average), p99: r.latency.p99, errors: r.errors + r.non2xx };
-}
-
-function serverCommand(): string[] {
-  const built = path.join(root, 'dist/src/main.js');
-  try {
-    execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'ignore' });
-  } catch {
-    // Type errors elsewhere in the tree still emit JavaScript; run what was built.
-  }
-  if (fs.existsSync(built)) return [built, 'serve'];
-  return ['--import', 'tsx', path.join(root, 'src/main.ts'), 'serve'];
 }
 
 /** 10,000 commits: the first 5,000 each add a file (100 folders of 50), the next 5,000 each change one. */

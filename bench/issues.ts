@@ -6,7 +6,7 @@
 //   npx tsx bench/issues.ts [--issues 200000] [--labels 2000] [--requests 200] [--duration 3]
 //                           [--connections 10] [--database sqlite|postgres] [--only <name part>]
 //                           [--keep <dir>]   (SQLite: seed once into <dir>, reuse it on later runs)
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,9 +17,8 @@ import type { Insertable } from 'kysely';
 import { openDatabase } from '../src/db/connection.js';
 import type { IssuesTable } from '../src/db/schema.js';
 import { tokenDigest } from '../src/security/tokens.js';
-import { freePort, stop, waitFor200 } from './support.js';
+import { freePort, serverCommand, startPostgres, stop, waitFor200 } from './support.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = new Map<string, string>();
 for (let i = 2; i < process.argv.length; i += 2)
   args.set(process.argv[i]!.replace(/^--/, ''), process.argv[i + 1] ?? '');
@@ -92,17 +91,6 @@ async function latency(url: string, headers: Record<string, string>) {
 async function load(url: string, headers: Record<string, string>) {
   const r = await autocannon({ url, headers, duration, connections, pipelining: 1 });
   return { rps: Math.round(r.requests.average), errors: r.errors + r.non2xx };
-}
-
-function serverCommand(): string[] {
-  const built = path.join(root, 'dist/src/main.js');
-  try {
-    execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'ignore' });
-  } catch {
-    // Type errors elsewhere in the tree still emit JavaScript; run what was built.
-  }
-  if (fs.existsSync(built)) return [built, 'serve'];
-  return ['--import', 'tsx', path.join(root, 'src/main.ts'), 'serve'];
 }
 
 // ---- seeding straight into the database ----------------------------------------------------------
@@ -340,11 +328,7 @@ async function main() {
   let databaseUrl: string | null = null;
   let pgStop: (() => Promise<void>) | null = null;
   if (database === 'postgres') {
-    const { startTestPostgres } = (await import(path.join(root, 'scripts/postgres.mjs'))) as {
-      startTestPostgres(): Promise<{ url: string; stop(): Promise<void> } | null>;
-    };
-    const pg = await startTestPostgres();
-    if (!pg) throw new Error('no PostgreSQL found');
+    const pg = await startPostgres();
     databaseUrl = pg.url;
     pgStop = pg.stop;
   }

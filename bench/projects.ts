@@ -3,7 +3,7 @@
 // GET /projects/:id of a private project, as a signed-in member — each compared in the same run
 // with a bare Fastify handler answering the same bytes.
 //   npx tsx bench/projects.ts [--duration 5] [--connections 20] [--database sqlite|postgres] [--only :id]
-import { execFileSync, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,9 +11,8 @@ import { fileURLToPath } from 'node:url';
 import autocannon from 'autocannon';
 import Fastify from 'fastify';
 import { MEMBER_TOKEN, seedProjects } from './seed_projects.js';
-import { freePort, stop, waitFor200 } from './support.js';
+import { freePort, serverCommand, startPostgres, stop, waitFor200 } from './support.js';
 
-const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const args = new Map<string, string>();
 for (let i = 2; i < process.argv.length; i += 2)
   args.set(process.argv[i]!.replace(/^--/, ''), process.argv[i + 1] ?? '');
@@ -51,28 +50,13 @@ async function load(url: string, headers: Record<string, string>): Promise<Resul
   return { rps: Math.round(r.requests.average), p99: r.latency.p99, errors: r.errors + r.non2xx };
 }
 
-function serverCommand(): string[] {
-  const built = path.join(root, 'dist/src/main.js');
-  try {
-    execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'ignore' });
-  } catch {
-    // Type errors elsewhere in the tree still emit JavaScript; run what was built.
-  }
-  if (fs.existsSync(built)) return [built, 'serve'];
-  return ['--import', 'tsx', path.join(root, 'src/main.ts'), 'serve'];
-}
-
 // ---- the run -------------------------------------------------------------------------------------
 
 async function main() {
   let databaseUrl: string | null = null;
   let pgStop: (() => Promise<void>) | null = null;
   if (database === 'postgres') {
-    const { startTestPostgres } = (await import(path.join(root, 'scripts/postgres.mjs'))) as {
-      startTestPostgres(): Promise<{ url: string; stop(): Promise<void> } | null>;
-    };
-    const pg = await startTestPostgres();
-    if (!pg) throw new Error('no PostgreSQL found');
+    const pg = await startPostgres();
     databaseUrl = pg.url;
     pgStop = pg.stop;
   }

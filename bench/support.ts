@@ -1,6 +1,34 @@
-// Helpers shared by the benchmarks: ports, waiting for a server, stopping it.
-import type { ChildProcess } from 'node:child_process';
+// Helpers shared by the benchmarks: the server command, a throwaway PostgreSQL, ports, waiting for a
+// server, stopping it.
+import { type ChildProcess, execFileSync } from 'node:child_process';
+import fs from 'node:fs';
 import net from 'node:net';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/** `node … serve` arguments: the built server (built now), or the sources through tsx. */
+export function serverCommand(): string[] {
+  const built = path.join(root, 'dist/src/main.js');
+  try {
+    execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: root, stdio: 'ignore' });
+  } catch {
+    // Type errors elsewhere in the tree still emit JavaScript; run what was built.
+  }
+  if (fs.existsSync(built)) return [built, 'serve'];
+  return ['--import', 'tsx', path.join(root, 'src/main.ts'), 'serve'];
+}
+
+/** A throwaway PostgreSQL cluster (scripts/postgres.mjs); throws when none can be started. */
+export async function startPostgres(): Promise<{ url: string; stop(): Promise<void> }> {
+  const { startTestPostgres } = (await import(path.join(root, 'scripts/postgres.mjs'))) as {
+    startTestPostgres(): Promise<{ url: string; stop(): Promise<void> } | null>;
+  };
+  const pg = await startTestPostgres();
+  if (!pg) throw new Error('no PostgreSQL found');
+  return pg;
+}
 
 export async function freePort(): Promise<number> {
   return new Promise((resolve) => {
