@@ -35,18 +35,29 @@ export async function addMember(
   const now = nowIso(deps);
   return deps.db
     .insertInto('members')
-    .values({
-      source_type: source.type,
-      source_id: source.id,
-      user_id: user.id,
-      access_level: attrs.access_level,
-      expires_at: attrs.expires_at ?? null,
-      created_by_id: by.id,
-      created_at: now,
-      updated_at: now,
-    })
+    .values(newMember(source, user, by, attrs, now))
     .returningAll()
     .executeTakeFirstOrThrow();
+}
+
+/** The members row for a user added to `source` by `by`. */
+function newMember(
+  source: MemberSource,
+  user: User,
+  by: User,
+  attrs: { access_level: number; expires_at?: string | null },
+  now: string,
+) {
+  return {
+    source_type: source.type,
+    source_id: source.id,
+    user_id: user.id,
+    access_level: attrs.access_level,
+    expires_at: attrs.expires_at ?? null,
+    created_by_id: by.id,
+    created_at: now,
+    updated_at: now,
+  };
 }
 
 /** How many users one bulk add may name (Members::CreateService's DEFAULT_INVITE_LIMIT). */
@@ -84,16 +95,7 @@ export async function addMembers(
       }
       await trx
         .insertInto('members')
-        .values({
-          source_type: source.type,
-          source_id: source.id,
-          user_id: user.id,
-          access_level: attrs.access_level,
-          expires_at: attrs.expires_at ?? null,
-          created_by_id: by.id,
-          created_at: now,
-          updated_at: now,
-        })
+        .values(newMember(source, user, by, attrs, now))
         .execute();
     }
   });
