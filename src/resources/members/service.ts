@@ -76,26 +76,37 @@ export async function addMembers(
   attrs: { access_level: number; expires_at?: string },
 ): Promise<void> {
   const now = nowIso(deps);
+  if (users.length === 0) return;
+  // Three statements whatever the count: which users are members already, one update, one insert.
   await deps.db.transaction().execute(async (trx) => {
-    for (const user of users) {
-      const existing = await trx
-        .selectFrom('members')
-        .select('id')
-        .where('source_type', '=', source.type)
-        .where('source_id', '=', source.id)
-        .where('user_id', '=', user.id)
-        .executeTakeFirst();
-      if (existing) {
-        await trx
-          .updateTable('members')
-          .set({ access_level: attrs.access_level, expires_at: attrs.expires_at ?? null, updated_at: now })
-          .where('id', '=', existing.id)
-          .execute();
-        continue;
-      }
+    const existing = await trx
+      .selectFrom('members')
+      .select(['id', 'user_id'])
+      .where('source_type', '=', source.type)
+      .where('source_id', '=', source.id)
+      .where(
+        'user_id',
+        'in',
+        users.map((u) => u.id),
+      )
+      .execute();
+    if (existing.length > 0) {
+      await trx
+        .updateTable('members')
+        .set({ access_level: attrs.access_level, expires_at: attrs.expires_at ?? null, updated_at: now })
+        .where(
+          'id',
+          'in',
+          existing.map((m) => m.id),
+        )
+        .execute();
+    }
+    const memberIds = new Set(existing.map((m) => m.user_id));
+    const added = users.filter((u) => !memberIds.has(u.id));
+    if (added.length > 0) {
       await trx
         .insertInto('members')
-        .values(newMember(source, user, by, attrs, now))
+        .values(added.map((u) => newMember(source, u, by, attrs, now)))
         .execute();
     }
   });
