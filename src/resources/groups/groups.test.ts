@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import fs from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { createUser, unique } from '../../../test/factories.js';
 import { startTestServer, type TestServer } from '../../../test/server.js';
@@ -260,17 +261,28 @@ describe('groups', () => {
     assert.deepEqual(anon.map((g) => g.id).sort(), [c1.id, gc.id].sort());
   });
 
-  test('C20: DELETE /groups/:id answers 202 and removes the group in the background', async () => {
+  test('C20: DELETE /groups/:id answers 202 and removes the group, its subgroups and their projects (repositories too) in the background', async () => {
     const g = await create({ name: 'del', path: unique('del') });
-    await create({ name: 'child', path: 'child', parent_id: g.id });
+    const child = await create({ name: 'child', path: 'child', parent_id: g.id });
+    const made = await s.request('/projects', {
+      method: 'POST',
+      body: { name: 'inside', namespace_id: child.id, initialize_with_readme: true },
+    });
+    assert.equal(made.status, 201);
+    const projectId = (made.body as { id: number }).id;
+    const repo = s.server.deps.git.projectRepo(projectId);
+    assert.equal(fs.existsSync(repo), true, 'the project has a repository on disk');
     const res = await s.request(`/groups/${g.id}`, { method: 'DELETE' });
     assert.equal(res.status, 202);
     assert.deepEqual(res.body, { message: '202 Accepted' });
-    for (let i = 0; i < 100; i++) {
-      if ((await s.request(`/groups/${g.id}`)).status === 404) return;
+    // The job runs in the background: wait for its last step (the rows), at most 5 s.
+    for (let i = 0; i < 100 && (await s.request(`/projects/${projectId}`)).status !== 404; i++)
       await new Promise((r) => setTimeout(r, 50));
-    }
-    assert.fail('group still exists');
+    assert.equal((await s.request(`/groups/${g.id}`)).status, 404, 'group still exists');
+    assert.equal((await s.request(`/groups/${child.id}`)).status, 404);
+    assert.equal((await s.request(`/projects/${projectId}`)).status, 404);
+    // The subgroup's project goes with its repository, as deleting the project alone does.
+    assert.equal(fs.existsSync(repo), false, 'repository left on disk');
   });
 
   test('gitbeaker: create group → subgroup → show → edit → list subgroups', async () => {

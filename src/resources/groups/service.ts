@@ -12,6 +12,8 @@ import {
 } from '../../permissions/groups.js';
 import { fullPathTaken, insertNamespace } from '../namespaces/service.js';
 import { addError, checkName, checkPath, type Errors } from '../namespaces/validation.js';
+import { deleteProjectRows } from '../projects/service.js';
+import { removeProjectRepository } from '../repositories/storage.js';
 
 type Executor = Kysely<Database>;
 
@@ -266,38 +268,24 @@ export async function scheduleGroupDeletion(deps: Deps, group: Namespace, user: 
 }
 
 /** The background half of a group deletion: projects, subgroups, memberships and shares below it. */
-export async function deleteGroupNow(deps: Pick<Deps, 'db'>, payload: unknown): Promise<void> {
+export async function deleteGroupNow(deps: Pick<Deps, 'db' | 'git'>, payload: unknown): Promise<void> {
   const { groupId } = payload as { groupId: number };
+  const nsIds = (
+    await deps.db
+      .selectFrom('namespace_hierarchy')
+      .select('descendant_id')
+      .where('ancestor_id', '=', groupId)
+      .execute()
+  ).map((r) => r.descendant_id);
+  if (nsIds.length === 0) return;
+  const projectIds = (
+    await deps.db.selectFrom('projects').select('id').where('namespace_id', 'in', nsIds).execute()
+  ).map((r) => r.id);
+  // Repositories first, as a project deletion does: rows without a repository are harmless, a
+  // repository without its row would stay on disk for ever.
+  for (const id of projectIds) await removeProjectRepository(deps, id);
   await deps.db.transaction().execute(async (trx) => {
-    const nsIds = (
-      await trx
-        .selectFrom('namespace_hierarchy')
-        .select('descendant_id')
-        .where('ancestor_id', '=', groupId)
-        .execute()
-    ).map((r) => r.descendant_id);
-    if (nsIds.length === 0) return;
-    const projectIds = (
-      await trx.selectFrom('projects').select('id').where('namespace_id', 'in', nsIds).execute()
-    ).map((r) => r.id);
-    if (projectIds.length > 0) {
-      await trx
-        .deleteFrom('members')
-        .where('source_type', '=', 'Project')
-        .where('source_id', 'in', projectIds)
-        .execute();
-      await trx
-        .deleteFrom('redirect_routes')
-        .where('source_type', '=', 'Project')
-        .where('source_id', 'in', projectIds)
-        .execute();
-      await trx
-        .updateTable('projects')
-        .set({ forked_from_project_id: null })
-        .where('forked_from_project_id', 'in', projectIds)
-        .execute();
-      await trx.deleteFrom('projects').where('id', 'in', projectIds).execute();
-    }
+    await deleteProjectRows(trx, projectIds);
     await trx
       .deleteFrom('members')
       .where('source_type', '=', 'Namespace')

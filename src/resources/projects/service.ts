@@ -1,4 +1,4 @@
-import type { Kysely, Updateable } from 'kysely';
+import type { Kysely, Transaction, Updateable } from 'kysely';
 import type { Database, ProjectsTable } from '../../db/schema.js';
 import { type Deps, nowIso } from '../../deps.js';
 import type { User } from '../../http/auth.js';
@@ -401,22 +401,28 @@ export async function scheduleProjectDeletion(deps: Deps, project: Project, user
 export async function deleteProjectNow(deps: Pick<Deps, 'db' | 'git'>, payload: unknown): Promise<void> {
   const { projectId } = payload as { projectId: number };
   await removeProjectRepository(deps, projectId);
-  await deps.db.transaction().execute(async (trx) => {
+  await deps.db.transaction().execute((trx) => deleteProjectRows(trx, [projectId]));
+}
+
+/**
+ * The rows of projects being removed (one project, or every project under a deleted group) that
+ * no foreign key cascades: polymorphic memberships and redirects, and forks' links to them.
+ */
+export async function deleteProjectRows(
+  trx: Transaction<Database>,
+  projectIds: readonly number[],
+): Promise<void> {
+  if (projectIds.length === 0) return;
+  for (const table of ['members', 'redirect_routes'] as const)
     await trx
-      .deleteFrom('members')
+      .deleteFrom(table)
       .where('source_type', '=', 'Project')
-      .where('source_id', '=', projectId)
+      .where('source_id', 'in', projectIds)
       .execute();
-    await trx
-      .deleteFrom('redirect_routes')
-      .where('source_type', '=', 'Project')
-      .where('source_id', '=', projectId)
-      .execute();
-    await trx
-      .updateTable('projects')
-      .set({ forked_from_project_id: null })
-      .where('forked_from_project_id', '=', projectId)
-      .execute();
-    await trx.deleteFrom('projects').where('id', '=', projectId).execute();
-  });
+  await trx
+    .updateTable('projects')
+    .set({ forked_from_project_id: null })
+    .where('forked_from_project_id', 'in', projectIds)
+    .execute();
+  await trx.deleteFrom('projects').where('id', 'in', projectIds).execute();
 }
