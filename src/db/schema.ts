@@ -477,6 +477,11 @@ export interface MergeRequestUsersTable {
   user_id: number;
 }
 
+export interface MergeRequestReviewersTable extends MergeRequestUsersTable {
+  /** When the reviewer was added; rows older than migration 0015 have their merge request's created_at. */
+  created_at: ColumnType<Timestamp | null, Timestamp, Timestamp>;
+}
+
 export interface ApprovalsTable {
   id: Generated<number>;
   merge_request_id: number;
@@ -558,7 +563,7 @@ export interface Database {
   merge_requests: MergeRequestsTable;
   merge_request_assignees: MergeRequestUsersTable;
   merge_request_diffs: MergeRequestDiffsTable;
-  merge_request_reviewers: MergeRequestUsersTable;
+  merge_request_reviewers: MergeRequestReviewersTable;
   approvals: ApprovalsTable;
   todos: TodosTable;
   commit_statuses: CommitStatusesTable;

@@ -56,14 +56,16 @@ describe('merge request pipelines, reviewers, approval_state, cancel auto-merge'
     assert.equal((await s.request(`${base}/pipelines`, { token: null })).status, 404);
   });
 
-  test('reviewers: UserBasic + state unreviewed, approved once the reviewer approves; paginated; 404 hidden', async () => {
+  test('reviewers: UserBasic + state unreviewed, approved once the reviewer approves; created_at when added; paginated; 404 hidden', async () => {
     const alice = await createUser(s);
     const bob = await createUser(s);
     const { p, base } = await setup();
     await addMember(s, p.id, alice.id, 30);
     await addMember(s, p.id, bob.id, 30);
+    const t0 = new Date().toISOString();
     const upd = await s.request(base, { method: 'PUT', body: { reviewer_ids: [alice.id, bob.id] } });
     assert.equal(upd.status, 200, upd.text);
+    const t1 = new Date().toISOString();
 
     type Reviewer = {
       user: { id: number; username: string; web_url: string };
@@ -83,6 +85,12 @@ describe('merge request pipelines, reviewers, approval_state, cancel auto-merge'
     assert.deepEqual(Object.keys(list[0]).sort(), ['created_at', 'state', 'user']);
     assert.equal(list[0].user.web_url, `${s.url}/${alice.username}`);
     assert.equal(res.headers.get('x-total'), '2');
+    // created_at: the time the reviewer was added, as an ISO time with milliseconds.
+    for (const r of list) {
+      assert.match(String(r.created_at), /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/);
+      assert.ok(String(r.created_at) >= t0 && String(r.created_at) <= t1, String(r.created_at));
+    }
+    const aliceAdded = list[0].created_at;
 
     assert.equal((await s.request(`${base}/approve`, { method: 'POST', token: bob.token })).status, 201);
     res = await s.request(`${base}/reviewers?per_page=1&page=2`);
@@ -92,6 +100,21 @@ describe('merge request pipelines, reviewers, approval_state, cancel auto-merge'
       [[bob.username, 'approved']],
     );
     assert.equal(res.headers.get('x-total'), '2');
+
+    // Replacing the reviewers keeps a reviewer who stays (same created_at) and times the new one.
+    const carol = await createUser(s);
+    await addMember(s, p.id, carol.id, 30);
+    await new Promise((r) => setTimeout(r, 5));
+    const t2 = new Date().toISOString();
+    const again = await s.request(base, { method: 'PUT', body: { reviewer_ids: [carol.id, alice.id] } });
+    assert.equal(again.status, 200, again.text);
+    list = (await s.request(`${base}/reviewers`)).body as Reviewer[];
+    assert.deepEqual(
+      list.map((r) => r.user.username),
+      [alice.username, carol.username],
+    );
+    assert.equal(list[0].created_at, aliceAdded);
+    assert.ok(String(list[1].created_at) >= t2, String(list[1].created_at));
 
     const outsider = await createUser(s);
     assert.equal((await s.request(`${base}/reviewers`, { token: outsider.token })).status, 404);

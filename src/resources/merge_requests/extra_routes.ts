@@ -43,6 +43,7 @@ export function mergeRequestExtraRoutes(app: FastifyInstance, deps: Deps): void 
           .selectFrom('merge_request_reviewers')
           .innerJoin('users', 'users.id', 'merge_request_reviewers.user_id')
           .selectAll('users')
+          .select('merge_request_reviewers.created_at as reviewer_created_at')
           .where('merge_request_reviewers.merge_request_id', '=', s.mr.id)
           .orderBy('users.id'),
       );
@@ -62,11 +63,11 @@ export function mergeRequestExtraRoutes(app: FastifyInstance, deps: Deps): void 
             ).map((a) => a.user_id)
           : [],
       );
-      // Entities::MergeRequestReviewer. The reviewers table keeps no time of its own (null).
-      return rows.map((u) => ({
+      // Entities::MergeRequestReviewer; created_at is when the reviewer was added.
+      return rows.map(({ reviewer_created_at, ...u }) => ({
         user: toUserBasic(deps.config, u),
         state: approved.has(u.id) ? 'approved' : 'unreviewed',
-        created_at: null,
+        created_at: reviewer_created_at,
       }));
     },
   });

@@ -162,19 +162,33 @@ const isUniqueViolation = (err: unknown) => {
   return code === '23505' || code === 'SQLITE_CONSTRAINT_UNIQUE';
 };
 
+/**
+ * Replaces the assignees or reviewers. People already there keep their row, so a reviewer's
+ * created_at stays the time they were first asked, as GitLab's merge_request_reviewers rows do.
+ */
 async function setUsers(
   db: Db,
+  now: string,
   table: 'merge_request_assignees' | 'merge_request_reviewers',
   mrId: number,
   ids: readonly number[] | undefined,
 ) {
   if (ids === undefined) return;
-  await db.deleteFrom(table).where('merge_request_id', '=', mrId).execute();
-  if (ids.length)
+  const current = (
+    await db.selectFrom(table).select('user_id').where('merge_request_id', '=', mrId).execute()
+  ).map((r) => r.user_id);
+  const gone = current.filter((id) => !ids.includes(id));
+  if (gone.length)
+    await db.deleteFrom(table).where('merge_request_id', '=', mrId).where('user_id', 'in', gone).execute();
+  const added = [...new Set(ids)].filter((id) => !current.includes(id));
+  if (!added.length) return;
+  const rows = added.map((user_id) => ({ merge_request_id: mrId, user_id }));
+  if (table === 'merge_request_reviewers')
     await db
       .insertInto(table)
-      .values(ids.map((user_id) => ({ merge_request_id: mrId, user_id })))
+      .values(rows.map((r) => ({ ...r, created_at: now })))
       .execute();
+  else await db.insertInto(table).values(rows).execute();
 }
 
 async function setLabels(
@@ -272,8 +286,8 @@ export async function createMergeRequest(
         .returningAll()
         .executeTakeFirstOrThrow();
       await setLabels(trx, now, s, author, row.id, attrs);
-      await setUsers(trx, 'merge_request_assignees', row.id, assignees);
-      await setUsers(trx, 'merge_request_reviewers', row.id, reviewers);
+      await setUsers(trx, now, 'merge_request_assignees', row.id, assignees);
+      await setUsers(trx, now, 'merge_request_reviewers', row.id, reviewers);
       await recordMergeRequestCreated(trx, now, author, row);
       return row;
     });
@@ -349,8 +363,8 @@ export async function updateMergeRequest(
       .returningAll()
       .executeTakeFirstOrThrow();
     await setLabels(trx, now, s, actor, mr.id, attrs);
-    await setUsers(trx, 'merge_request_assignees', mr.id, assignees);
-    await setUsers(trx, 'merge_request_reviewers', mr.id, reviewers);
+    await setUsers(trx, now, 'merge_request_assignees', mr.id, assignees);
+    await setUsers(trx, now, 'merge_request_reviewers', mr.id, reviewers);
     await recordMergeRequestUpdated(trx, now, actor, before, row);
     return row;
   });
