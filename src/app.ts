@@ -193,7 +193,6 @@ function toApiError(error: FastifyError | ApiError): ApiError {
   if (isTransientDatabaseError(error)) return serviceUnavailable();
   switch (error.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
-    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
       return malformedBody();
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
       return payloadTooLarge();
@@ -209,6 +208,14 @@ function toApiError(error: FastifyError | ApiError): ApiError {
 }
 
 async function registerBodyParsers(app: FastifyInstance): Promise<void> {
+  // An empty body declared as JSON is no body, as Grape takes it: python-gitlab sends
+  // `Content-Type: application/json` with every DELETE and body-less POST.
+  const parseJson = app.getDefaultJsonParser('error', 'error');
+  app.removeContentTypeParser('application/json');
+  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
+    if ((body as string).trim() === '') done(null, undefined);
+    else parseJson(request, body as string, done);
+  });
   // Form bodies nest like query strings (C50, C51).
   app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'string' }, (_req, body, done) => {
     done(null, parseNestedQuery(body as string));

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
+import { unique } from '../../test/factories.js';
 import { startTestServer, type TestServer } from '../../test/server.js';
 
 describe('API conventions', () => {
@@ -96,6 +97,25 @@ describe('API conventions', () => {
     });
     assert.equal(res.status, 400);
     assert.deepEqual(res.body, { error: 'message body does not match declared format' });
+  });
+
+  test('an empty body declared as JSON is no body (python-gitlab sends Content-Type: application/json with every DELETE)', async () => {
+    const made = await s.request('/projects', { method: 'POST', body: { name: unique('emptyjson') } });
+    assert.equal(made.status, 201);
+    const id = (made.body as { id: number }).id;
+    const star = await s.request(`/projects/${id}/star`, {
+      method: 'POST',
+      body: ' ',
+      headers: { 'content-type': 'application/json' },
+    });
+    assert.equal(star.status, 201, 'a whitespace body is no body too');
+    const del = await s.request(`/projects/${id}`, {
+      method: 'DELETE',
+      body: '',
+      headers: { 'content-type': 'application/json' },
+    });
+    assert.equal(del.status, 202);
+    assert.deepEqual(del.body, { message: '202 Accepted' });
   });
 
   test('a body over the configured limit answers 413 in JSON, and the server goes on', async () => {
