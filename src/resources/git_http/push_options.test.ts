@@ -116,14 +116,69 @@ describe('git push options for merge requests', () => {
     assert.ok(second.stderr.includes(`remote:   ${mr.web_url} `), second.stderr);
   });
 
-  test('the default title is the last commit subject, the target the default branch; mr. is an alias', async () => {
+  test('without a title, one commit gives its subject and body (BuildService); the target is the default branch; mr. is an alias', async () => {
     const { p, d } = await setup();
     const push = await git(['push', '-o', 'mr.create', 'origin', 'feature'], d);
     assert.equal(push.code, 0, push.stderr);
     const [mr] = await openMrs(p.id);
     assert.equal(mr?.title, 'Add the a file');
+    assert.equal(mr?.description, 'Body text');
     assert.equal(mr?.target_branch, 'main');
     assert.equal(mr?.draft, false);
+  });
+
+  test('without a title, several commits give the humanized branch name, or the oldest commit with a body', async () => {
+    const { p, d } = await setup();
+    // Two commits without a body on `feature-x_y`: "Feature x y" (titleize.humanize).
+    await gitOk(['checkout', '-q', '-b', 'feature-x_y', 'main'], d);
+    for (const f of ['x1', 'x2']) {
+      await fs.writeFile(path.join(d, f), `${f}\n`);
+      await gitOk(['add', f], d);
+      await gitOk(['commit', '-q', '-m', `Add ${f}`], d);
+    }
+    assert.equal((await git(['push', '-o', 'merge_request.create', 'origin', 'feature-x_y'], d)).code, 0);
+    // camelCase and slashes: `topic/fixLogin-page` → "Topic/fix login page"; the draft option still applies.
+    await gitOk(['checkout', '-q', '-b', 'topic/fixLogin-page', 'feature-x_y'], d);
+    assert.equal(
+      (
+        await git(
+          [
+            'push',
+            '-o',
+            'mr.create',
+            '-o',
+            'mr.draft',
+            '-o',
+            'mr.target=feature-x_y',
+            'origin',
+            'HEAD:refs/heads/topic/fixLogin-page',
+          ],
+          d,
+        )
+      ).code,
+      0,
+    );
+    // Three commits, the middle one with a body: its subject and body.
+    await gitOk(['checkout', '-q', '-b', 'many', 'main'], d);
+    for (const [f, body] of [
+      ['m1', ''],
+      ['m2', 'Why m2\n\nmore'],
+      ['m3', 'Why m3'],
+    ] as const) {
+      await fs.writeFile(path.join(d, f), `${f}\n`);
+      await gitOk(['add', f], d);
+      await gitOk(['commit', '-q', '-m', `Add ${f}`, ...(body ? ['-m', body] : [])], d);
+    }
+    assert.equal((await git(['push', '-o', 'mr.create', 'origin', 'many'], d)).code, 0);
+
+    const bySource = new Map((await openMrs(p.id)).map((m) => [m.source_branch, m]));
+    assert.equal(bySource.get('feature-x_y')?.title, 'Feature x y');
+    assert.equal(bySource.get('feature-x_y')?.description, null);
+    // No commits of its own on top of its target: GitLab opens it as a draft (wip_title).
+    assert.equal(bySource.get('topic/fixLogin-page')?.title, 'Draft: Topic/fix login page');
+    assert.equal(bySource.get('topic/fixLogin-page')?.draft, true);
+    assert.equal(bySource.get('many')?.title, 'Add m2');
+    assert.equal(bySource.get('many')?.description, 'Why m2\n\nmore');
   });
 
   test('an unknown target branch: the push succeeds, the error is printed, nothing is created', async () => {

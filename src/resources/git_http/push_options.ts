@@ -11,6 +11,7 @@ import type { User } from '../../http/auth.js';
 import { ApiError } from '../../http/errors.js';
 import { webUrl } from '../../http/urls.js';
 import type { ProjectSubject } from '../../permissions/projects.js';
+import { defaultTitleAndDescription } from '../merge_requests/default_title.js';
 import { DRAFT } from '../merge_requests/entity.js';
 import { createMergeRequest, type MergeRequestAttrs, updateMergeRequest } from '../merge_requests/service.js';
 
@@ -200,14 +201,23 @@ async function forBranch(
     );
     return null;
   }
-  // gitlab-compat: the default title is the pushed head's subject (GitLab uses it for a single commit,
-  // and the humanized branch name for several).
-  const [last] = await listCommits(deps.git.projectRepo(s.project.id), { ref: head, limit: 1 });
+  const targetBranch = target ?? s.project.default_branch ?? 'main';
+  const repo = deps.git.projectRepo(s.project.id);
+  const targetSha = await readRef(repo, `refs/heads/${targetBranch}`);
+  // The commits BuildService compares: those the branch adds to its target.
+  const commits = await listCommits(repo, { ref: targetSha ? `${targetSha}..${head}` : head, limit: 1000 });
+  // gitlab-compat: a branch named `<issue iid>-…` does not take the issue's title, labels and
+  // milestone, nor get "Closes #<iid>" appended, as BuildService does.
+  const derived = defaultTitleAndDescription(branch, commits, {
+    title,
+    description: attrs.description ?? undefined,
+  });
   const mr = await createMergeRequest(deps, s, user, {
     ...attrs,
-    title: withDraft(title ?? last?.title ?? branch),
+    title: withDraft(derived.title),
+    description: derived.description,
     source_branch: branch,
-    target_branch: target ?? s.project.default_branch ?? 'main',
+    target_branch: targetBranch,
     labels: labels.length > 0 ? labels : undefined,
     add_labels: undefined,
     remove_labels: undefined,
