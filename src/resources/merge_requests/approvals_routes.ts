@@ -12,18 +12,37 @@ import { projectMergeRequest } from './lookup.js';
 
 const mrParams = { id: p.idOrPath().required(), merge_request_iid: p.integer().required() };
 
-/** lib/api/entities/merge_request_approvals.rb (the CE entity). */
+/**
+ * The approvals answer: CE's MergeRequestApprovals (lib/api/entities/merge_request_approvals.rb)
+ * led by the merge request's IssuableEntity fields and merge_status, as the ApprovalState entity
+ * that GitLab.com and the documentation answer with. python-gitlab replaces a merge request's
+ * attributes with this answer after `approve()`: without `iid` the object is unusable.
+ */
+// gitlab-compat: approval rules are a paid feature; the rule fields of ApprovalState are left out and `approved` means "has an approval", as in CE.
 async function toMergeRequestApprovals(deps: Deps, viewer: User | null, s: MergeRequestSubject) {
-  const rows = await deps.db
-    .selectFrom('approvals')
-    .innerJoin('users', 'users.id', 'approvals.user_id')
-    .selectAll('users')
-    .select('approvals.created_at as approved_at')
-    .where('approvals.merge_request_id', '=', s.mr.id)
-    .orderBy('approvals.id')
-    .execute();
+  const [rows, git] = await Promise.all([
+    deps.db
+      .selectFrom('approvals')
+      .innerJoin('users', 'users.id', 'approvals.user_id')
+      .selectAll('users')
+      .select('approvals.created_at as approved_at')
+      .where('approvals.merge_request_id', '=', s.mr.id)
+      .orderBy('approvals.id')
+      .execute(),
+    mergeRequestGitState(deps, s.mr),
+  ]);
   const approvedByViewer = viewer !== null && rows.some((r) => r.id === viewer.id);
+  const mr = s.mr;
   return {
+    id: mr.id,
+    iid: mr.iid,
+    project_id: mr.project_id,
+    title: mr.title,
+    description: mr.description,
+    state: mr.state,
+    created_at: mr.created_at,
+    updated_at: mr.updated_at,
+    merge_status: git.canBeMerged ? 'can_be_merged' : 'cannot_be_merged',
     user_has_approved: approvedByViewer,
     user_can_approve: !approvedByViewer && can(viewer, 'approve_merge_request', s),
     approved: rows.length > 0,

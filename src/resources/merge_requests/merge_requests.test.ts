@@ -412,6 +412,11 @@ describe('merge requests on real git', () => {
     assert.equal(wrongSha.status, 409);
     const ok = await s.gitlab(dev.token).MergeRequestApprovals.approve(p.id, 1, { sha: head });
     assert.equal((ok as unknown as { approved: boolean }).approved, true);
+    // The merge request's own fields lead the answer, as GitLab.com's ApprovalState does.
+    assert.deepEqual(
+      [ok.id, ok.iid, ok.project_id, ok.title, ok.state, ok.merge_status],
+      [(created.body as { id: number }).id, 1, p.id, 'Approve me', 'opened', 'can_be_merged'],
+    );
     const twice = await s.request(`${base}/approve`, { method: 'POST', token: dev.token });
     assert.equal(twice.status, 401);
     const status = (await s.request(`${base}/approvals`, { token: dev.token })).body as {
