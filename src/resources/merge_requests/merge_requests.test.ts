@@ -350,6 +350,16 @@ describe('merge requests on real git', () => {
       ((await s.request(`/projects/${p.id}/merge_requests/2`)).body as Mr).detailed_merge_status,
       'need_rebase',
     );
+    // main moved one commit past the diverged branch's base; the fields appear only when asked for.
+    const asked = (
+      await s.request(
+        `/projects/${p.id}/merge_requests/2?include_diverged_commits_count=true&include_rebase_in_progress=true`,
+      )
+    ).body as Record<string, unknown>;
+    assert.equal(asked.diverged_commits_count, 1);
+    assert.equal(asked.rebase_in_progress, false);
+    const plain = (await s.request(`/projects/${p.id}/merge_requests/2`)).body as Record<string, unknown>;
+    assert.equal('diverged_commits_count' in plain || 'rebase_in_progress' in plain, false);
     const div = await s.request(`/projects/${p.id}/merge_requests/2/merge`, { method: 'PUT' });
     assert.equal(div.status, 405);
     // GitLab checks mergeability (rebase needed) before the sha: a wrong sha here is 405, not 409.

@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Deps } from '../../deps.js';
+import { countCommits } from '../../git/index.js';
 import type { User } from '../../http/auth.js';
 import { endpoint, type RouteContext } from '../../http/endpoint.js';
 import { ApiError, invalidParams } from '../../http/errors.js';
@@ -7,11 +8,13 @@ import { findGroup, findProject } from '../../http/lookups.js';
 import { paginate } from '../../http/pagination.js';
 import { type Infer, p } from '../../http/params.js';
 import { authorize, can } from '../../permissions/index.js';
+import type { MergeRequest } from '../../permissions/merge_requests.js';
 import type { ProjectSubject } from '../../permissions/projects.js';
 import { approvalsRoutes } from './approvals_routes.js';
 import { changesRoutes } from './changes_routes.js';
 import { mergeRequestExtraRoutes } from './extra_routes.js';
 import { findMergeRequests, type MergeRequestFilters } from './finder.js';
+import { mergeRequestGitState } from './git_state.js';
 import { present, projectMergeRequest } from './lookup.js';
 import { acceptMergeRequest, rebaseMergeRequest } from './merge.js';
 import { mergeRequestNotesRoutes } from './notes_routes.js';
@@ -33,6 +36,13 @@ type ListParams = Infer<typeof ListMergeRequests>;
  * merge requests in it; otherwise (missing, hidden, no access) the project itself, as GitLab
  * falls back rather than answering 404. Whether it is in the fork network is checked later (422).
  */
+/** MergeRequest#diverged_commits_count: commits on the target branch that the source lacks. */
+async function divergedCommitsCount(deps: Deps, mr: MergeRequest): Promise<number> {
+  const git = await mergeRequestGitState(deps, mr);
+  if (!git.sourceSha || !git.targetSha) return 0;
+  return countCommits(deps.git.projectRepo(mr.project_id), { ref: `${git.sourceSha}..${git.targetSha}` });
+}
+
 async function targetProject(deps: Deps, user: User, source: ProjectSubject, id: number | undefined) {
   if (id === undefined || id === source.project.id) return source;
   const target = await findProject(deps.db, user, String(id)).catch((err) => {
@@ -102,10 +112,23 @@ export function mergeRequestsResource(app: FastifyInstance, deps: Deps): void {
     method: 'GET',
     url: '/projects/:id/merge_requests/:merge_request_iid',
     auth: 'public',
-    params: { id: p.idOrPath().required(), merge_request_iid: p.integer().required() },
+    params: {
+      id: p.idOrPath().required(),
+      merge_request_iid: p.integer().required(),
+      include_diverged_commits_count: p.boolean(),
+      include_rebase_in_progress: p.boolean(),
+    },
     async handler(ctx) {
       const s = await projectMergeRequest(deps, ctx.user, ctx.params.id, ctx.params.merge_request_iid);
-      return present(deps, ctx.user, s);
+      const entity = await present(deps, ctx.user, s);
+      return {
+        ...entity,
+        ...(ctx.params.include_diverged_commits_count
+          ? { diverged_commits_count: await divergedCommitsCount(deps, s.mr) }
+          : {}),
+        // Rebases run while the request waits (PUT …/rebase answers when done): never in progress.
+        ...(ctx.params.include_rebase_in_progress ? { rebase_in_progress: false } : {}),
+      };
     },
   });
 
