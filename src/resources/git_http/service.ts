@@ -156,8 +156,12 @@ export async function serveGitRequest(
             await afterRefsChanged(deps, subject.project, { pushedBranches });
             const changed = applied
               .filter((c) => c.ref.startsWith('refs/heads/'))
-              .map((c) => c.ref.slice('refs/heads/'.length));
-            await refreshMergeRequestsAfterPush(deps, subject.project.id, changed);
+              .map((c) => ({
+                branch: c.ref.slice('refs/heads/'.length),
+                oldrev: c.oldOid,
+                newrev: c.newOid,
+              }));
+            await refreshMergeRequestsAfterPush(deps, subject.project.id, changed, user);
             if (push.pushOptions.length === 0) return undefined;
             return await handlePushOptions(deps, subject, user, push.pushOptions, applied);
           } catch (err) {

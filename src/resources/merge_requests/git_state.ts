@@ -14,7 +14,9 @@ import {
   readRefs,
   updateRef,
 } from '../../git/index.js';
+import type { User } from '../../http/auth.js';
 import type { MergeRequest } from '../../permissions/merge_requests.js';
+import { noteAddedCommits } from './push_notes.js';
 import { recordVersion } from './versions.js';
 
 export interface MergeRequestGitState {
@@ -193,24 +195,44 @@ export async function syncHeadRef(
   await moveHeadRef(repo, iid, sha, current);
 }
 
+/** One pushed branch: its name, previous head (zeros when created) and new head (zeros when deleted). */
+export interface BranchPush {
+  branch: string;
+  oldrev: string;
+  newrev: string;
+}
+
 /**
  * After a push (MergeRequests::RefreshService's part that labforge needs): the open merge
  * requests whose source is one of the pushed branches get their head ref moved (commits copied
- * for forks) and a new version recorded. Mergeability is computed on read, so pushes to a target
- * branch need nothing here.
+ * for forks), a new version recorded and, as the pusher, the "added N commits" system note.
+ * Mergeability is computed on read, so pushes to a target branch need nothing here.
  */
 export async function refreshMergeRequestsAfterPush(
   deps: Deps,
   projectId: number,
-  branches: readonly string[],
+  pushes: readonly BranchPush[],
+  pusher: User,
 ): Promise<void> {
-  if (!branches.length) return;
+  if (!pushes.length) return;
   const mrs = await deps.db
     .selectFrom('merge_requests')
     .selectAll()
     .where('source_project_id', '=', projectId)
-    .where('source_branch', 'in', [...new Set(branches)])
+    .where('source_branch', 'in', [...new Set(pushes.map((p) => p.branch))])
     .where('state', 'in', ['opened', 'locked'])
     .execute();
-  if (mrs.length) await mergeRequestGitStates(deps, mrs);
+  if (!mrs.length) return;
+  const states = await mergeRequestGitStates(deps, mrs);
+  for (const mr of mrs) {
+    const push = pushes.find((p) => p.branch === mr.source_branch);
+    const state = states.get(mr.id);
+    if (!push || !state?.sourceSha || state.sourceSha !== push.newrev) continue;
+    await noteAddedCommits(deps, mr, pusher, {
+      oldrev: push.oldrev,
+      newrev: push.newrev,
+      previousHead: mr.diff_head_sha,
+      targetSha: state.targetSha,
+    });
+  }
 }
