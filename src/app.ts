@@ -31,7 +31,7 @@ import { healthResource } from './resources/health/routes.js';
 import { impersonationTokensResource } from './resources/impersonation_tokens/routes.js';
 import { issuesResource } from './resources/issues/routes.js';
 import { labelsResource } from './resources/labels/routes.js';
-import { membersResource } from './resources/members/routes.js';
+import { membersResource, userMembershipsResource } from './resources/members/routes.js';
 import { mergeRequestsResource } from './resources/merge_requests/routes.js';
 import { metadataResource } from './resources/metadata/routes.js';
 import { milestonesResource } from './resources/milestones/routes.js';
@@ -71,6 +71,7 @@ const API_RESOURCES: readonly Resource[] = [
   commitsResource,
   repositoriesResource,
   membersResource,
+  userMembershipsResource,
   resourceAccessTokensResource,
   labelsResource,
   milestonesResource,

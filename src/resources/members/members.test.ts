@@ -21,7 +21,7 @@ describe('members', () => {
   const post = async (path: string, body: Record<string, unknown>, token?: string) => {
     const res = await s.request(path, { method: 'POST', body, token });
     assert.equal(res.status, 201, `${path}: ${res.text}`);
-    return res.body as { id: number; path: string };
+    return res.body as { id: number; path: string; name: string };
   };
 
   test('C24: add, show, edit, remove; a second add is 409', async () => {
@@ -266,5 +266,33 @@ describe('members', () => {
       (await api.GroupMembers.all(g2.id as number)).map((m) => m.id).sort((x, y) => x - y),
       [1, a.id, b.id].sort((x, y) => x - y),
     );
+  });
+  test('GET /users/:id/memberships (admin): direct project and group memberships, type filter, 403/404', async () => {
+    const u = await createUser(s);
+    const g = await post('/groups', { name: 'Memberships', path: unique('ums') });
+    const pr = await post('/projects', { name: unique('umsp') });
+    await post(`/groups/${g.id}/members`, { user_id: u.id, access_level: 20 });
+    await post(`/projects/${pr.id}/members`, { user_id: u.id, access_level: 40 });
+    const all = await s.request(`/users/${u.id}/memberships`);
+    assert.equal(all.status, 200);
+    assert.equal(all.headers.get('x-total'), '2');
+    assert.deepEqual(all.body, [
+      { source_id: g.id, source_name: 'Memberships', source_type: 'Namespace', access_level: 20 },
+      { source_id: pr.id, source_name: pr.name, source_type: 'Project', access_level: 40 },
+    ]);
+    const projects = (await s.request(`/users/${u.id}/memberships?type=Project`)).body as Array<{
+      source_id: number;
+    }>;
+    assert.deepEqual(
+      projects.map((m) => m.source_id),
+      [pr.id],
+    );
+    const bad = await s.request(`/users/${u.id}/memberships?type=Group`);
+    assert.equal(bad.status, 400);
+    assert.deepEqual(bad.body, { error: 'type does not have a valid value' });
+    assert.equal((await s.request(`/users/${u.id}/memberships`, { token: u.token })).status, 403);
+    const missing = await s.request('/users/999999/memberships');
+    assert.equal(missing.status, 404);
+    assert.deepEqual(missing.body, { message: '404 User Not Found' });
   });
 });

@@ -4,7 +4,7 @@ import type { User } from '../../http/auth.js';
 import { endpoint } from '../../http/endpoint.js';
 import { forbidden, invalidParams, notFound } from '../../http/errors.js';
 import { findGroup, findProject } from '../../http/lookups.js';
-import { paginate } from '../../http/pagination.js';
+import { paginate, paginationParams } from '../../http/pagination.js';
 import { p } from '../../http/params.js';
 import { ACCESS, MEMBER_ACCESS_LEVELS } from '../../permissions/groups.js';
 import { can } from '../../permissions/index.js';
@@ -214,4 +214,55 @@ export function membersResource(app: FastifyInstance, deps: Deps): void {
       },
     });
   }
+}
+
+/** A user's direct memberships, every source (lib/api/entities/membership.rb). */
+export function userMembershipsResource(app: FastifyInstance, deps: Deps): void {
+  // GET /users/:user_id/memberships — doc/api/users.md#list-projects-and-groups-that-a-user-is-a-member-of
+  endpoint(app, deps, {
+    method: 'GET',
+    url: '/users/:user_id/memberships',
+    auth: 'admin',
+    params: {
+      user_id: p.integer().required(),
+      type: p.string().values(['Project', 'Namespace']),
+      ...paginationParams,
+    },
+    async handler(ctx) {
+      const found = await deps.db
+        .selectFrom('users')
+        .select('id')
+        .where('id', '=', ctx.params.user_id)
+        .executeTakeFirst();
+      if (!found) throw notFound('User');
+      const rows = await paginate(
+        ctx,
+        deps.db
+          .selectFrom('members as m')
+          .leftJoin('projects as pr', (j) =>
+            j.onRef('pr.id', '=', 'm.source_id').on('m.source_type', '=', 'Project'),
+          )
+          .leftJoin('namespaces as n', (j) =>
+            j.onRef('n.id', '=', 'm.source_id').on('m.source_type', '=', 'Namespace'),
+          )
+          .select([
+            'm.id',
+            'm.source_id',
+            'm.source_type',
+            'm.access_level',
+            'pr.name as project_name',
+            'n.name as group_name',
+          ])
+          .where('m.user_id', '=', found.id)
+          .$if(ctx.params.type !== undefined, (q) => q.where('m.source_type', '=', ctx.params.type!))
+          .orderBy('m.id'),
+      );
+      return rows.map((r) => ({
+        source_id: r.source_id,
+        source_name: (r.source_type === 'Project' ? r.project_name : r.group_name) ?? null,
+        source_type: r.source_type,
+        access_level: Number(r.access_level),
+      }));
+    },
+  });
 }
