@@ -6,6 +6,8 @@
 //   npx tsx bench/issues.ts [--issues 200000] [--labels 2000] [--requests 200] [--duration 3]
 //                           [--connections 10] [--database sqlite|postgres] [--only <name part>]
 //                           [--keep <dir>]   (SQLite: seed once into <dir>, reuse it on later runs)
+//                           [--in-process no] [--explain yes]   (SQLite: then the SQL per request,
+//                           timed in process; its statements and plans on stderr)
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -322,6 +324,125 @@ async function seed(databaseUrl: string | null, dataDir: string) {
   }
 }
 
+/** The requests measured, by name. */
+function cases(base: string, seeded: { projectId: number; assigneeId: number; milestoneTitle: string }) {
+  const issues = `${base}/projects/${seeded.projectId}/issues`;
+  return {
+    'project issues, default order (page 1)': `${issues}`,
+    'labels=label-0001,label-0003&state=opened': `${issues}?labels=label-0001,label-0003&state=opened`,
+    'labels=label-0000,label-1500 (a common and a rare label)': `${issues}?labels=label-0000,label-1500`,
+    'labels=label-0002&state=closed&order_by=updated_at': `${issues}?labels=label-0002&state=closed&order_by=updated_at`,
+    'search=webhook': `${issues}?search=webhook`,
+    'search=webhook&state=opened&in=title': `${issues}?search=webhook&state=opened&in=title`,
+    [`assignee_id (one of ${USERS} users)`]: `${issues}?assignee_id=${seeded.assigneeId}`,
+    'milestone=v18.0&state=opened': `${issues}?milestone=${seeded.milestoneTitle}&state=opened`,
+    'order_by=updated_at&sort=asc': `${issues}?order_by=updated_at&sort=asc`,
+    'order_by=due_date': `${issues}?order_by=due_date`,
+    'page=400 (offset 7,980)': `${issues}?page=400`,
+    'not[labels]=label-0000&state=opened': `${issues}?not[labels]=label-0000&state=opened`,
+    'GET /projects/:id/issues_statistics': `${base}/projects/${seeded.projectId}/issues_statistics`,
+    'GET /projects/:id/issues_statistics?labels=label-0001': `${base}/projects/${seeded.projectId}/issues_statistics?labels=label-0001`,
+    'GET /issues_statistics (scope created_by_me)': `${base}/issues_statistics`,
+    'GET /issues_statistics?scope=all': `${base}/issues_statistics?scope=all`,
+    'GET /issues?scope=all&labels=label-0001&state=opened': `${base}/issues?scope=all&labels=label-0001&state=opened`,
+  } as Record<string, string>;
+}
+
+// ---- in-process: the SQL each request runs, timed statement by statement ------------------------
+
+interface Timed {
+  sql: string;
+  params: unknown[];
+  ms: number;
+}
+
+/**
+ * Starts the server inside this process on the seeded SQLite folder with every better-sqlite3
+ * statement timed, and runs each request `REQUESTS` times: the median SQL time per request (less
+ * sensitive to a loaded machine than HTTP latency), and per statement its median and, with
+ * `--explain yes`, SQLite's query plan. SQLite only.
+ */
+async function profileQueries(dataDir: string, urls: Record<string, string>, names: string[]) {
+  const SQLite = (await import('better-sqlite3')).default;
+  const probe = new SQLite(':memory:');
+  const proto = Object.getPrototypeOf(probe.prepare('select 1')) as Record<string, unknown>;
+  probe.close();
+  let log: Timed[] | null = null;
+  for (const method of ['all', 'get', 'run', 'iterate'] as const) {
+    const original = proto[method] as (...a: unknown[]) => unknown;
+    proto[method] = function (this: { source: string }, ...a: unknown[]) {
+      if (!log) return original.apply(this, a);
+      const t = process.hrtime.bigint();
+      const out = original.apply(this, a);
+      log.push({ sql: this.source, params: a.flat(), ms: Number(process.hrtime.bigint() - t) / 1e6 });
+      return out;
+    };
+  }
+  const { startServer } = await import('../src/server.js');
+  const { loadConfig } = await import('../src/config.js');
+  const server = await startServer({
+    ...loadConfig([], {}),
+    host: '127.0.0.1',
+    port: 0,
+    dataDir,
+    databaseUrl: null,
+    rootToken: ROOT_TOKEN,
+    logLevel: 'silent',
+  });
+  const explain = args.get('explain') === 'yes';
+  const raw = new SQLite(path.join(dataDir, 'labforge.sqlite3'), { readonly: true });
+  const lines = [
+    '',
+    `in process (same data, server in the bench process, ${REQUESTS} requests each after 20 warm-up ones): SQL time per request, median`,
+    '',
+    '| request | statements | SQL ms (median) | request ms in process (median) | slowest statement ms (median) |',
+    '|---|---|---|---|---|',
+  ];
+  const details: string[] = [];
+  try {
+    for (const name of names) {
+      const url = urls[name]!.replace(/^http:\/\/127\.0\.0\.1:\d+/, server.url);
+      const runs: Timed[][] = [];
+      const wall: number[] = [];
+      for (let i = 0; i < 20 + REQUESTS; i++) {
+        log = [];
+        const t = process.hrtime.bigint();
+        const res = await fetch(url, { headers: { 'private-token': MEMBER_TOKEN } });
+        await res.arrayBuffer();
+        const ms = Number(process.hrtime.bigint() - t) / 1e6;
+        if (i >= 20) {
+          runs.push(log);
+          wall.push(ms);
+        }
+        log = null;
+      }
+      const median = (xs: number[]) =>
+        percentile(
+          [...xs].sort((a, b) => a - b),
+          50,
+        );
+      const perStatement = runs[0]!.map((s, k) => ({ ...s, ms: median(runs.map((r) => r[k]?.ms ?? 0)) }));
+      const slowest = perStatement.reduce((a, b) => (b.ms > a.ms ? b : a));
+      lines.push(
+        `| ${name} | ${perStatement.length} | ${median(runs.map((r) => r.reduce((n, s) => n + s.ms, 0))).toFixed(2)} | ${median(wall).toFixed(2)} | ${slowest.ms.toFixed(2)} |`,
+      );
+      details.push(`### ${name}`);
+      for (const s of perStatement) {
+        details.push(`- ${s.ms.toFixed(3)} ms: ${s.sql.replace(/\s+/g, ' ')}  ${JSON.stringify(s.params)}`);
+        if (explain) {
+          const plan = raw.prepare(`explain query plan ${s.sql}`).all(s.params) as { detail: string }[];
+          for (const p of plan) details.push(`    ${p.detail}`);
+        }
+      }
+    }
+  } finally {
+    raw.close();
+    await server.close();
+  }
+  console.error(details.join('\n'));
+  return lines;
+}
+
 // ---- the run -------------------------------------------------------------------------------------
 
 async function main() {
@@ -361,26 +482,7 @@ async function main() {
   const server = spawn(process.execPath, command, { env, stdio: ['ignore', 'ignore', 'inherit'] });
   await waitFor200(`${base}/user`, headers);
 
-  const issues = `${base}/projects/${seeded.projectId}/issues`;
-  const urls: Record<string, string> = {
-    'project issues, default order (page 1)': `${issues}`,
-    'labels=label-0001,label-0003&state=opened': `${issues}?labels=label-0001,label-0003&state=opened`,
-    'labels=label-0000,label-1500 (a common and a rare label)': `${issues}?labels=label-0000,label-1500`,
-    'labels=label-0002&state=closed&order_by=updated_at': `${issues}?labels=label-0002&state=closed&order_by=updated_at`,
-    'search=webhook': `${issues}?search=webhook`,
-    'search=webhook&state=opened&in=title': `${issues}?search=webhook&state=opened&in=title`,
-    [`assignee_id (one of ${USERS} users)`]: `${issues}?assignee_id=${seeded.assigneeId}`,
-    'milestone=v18.0&state=opened': `${issues}?milestone=${seeded.milestoneTitle}&state=opened`,
-    'order_by=updated_at&sort=asc': `${issues}?order_by=updated_at&sort=asc`,
-    'order_by=due_date': `${issues}?order_by=due_date`,
-    'page=400 (offset 7,980)': `${issues}?page=400`,
-    'not[labels]=label-0000&state=opened': `${issues}?not[labels]=label-0000&state=opened`,
-    'GET /projects/:id/issues_statistics': `${base}/projects/${seeded.projectId}/issues_statistics`,
-    'GET /projects/:id/issues_statistics?labels=label-0001': `${base}/projects/${seeded.projectId}/issues_statistics?labels=label-0001`,
-    'GET /issues_statistics (scope created_by_me)': `${base}/issues_statistics`,
-    'GET /issues_statistics?scope=all': `${base}/issues_statistics?scope=all`,
-    'GET /issues?scope=all&labels=label-0001&state=opened': `${base}/issues?scope=all&labels=label-0001&state=opened`,
-  };
+  const urls = cases(base, seeded);
   const names = Object.keys(urls).filter((n) => !only || n.includes(only));
   const bodies: Record<string, string> = {};
   const info: Record<string, string> = {};
@@ -428,6 +530,8 @@ async function main() {
   }
   await stop(bare);
   await stop(server);
+  if (databaseUrl === null && args.get('in-process') !== 'no')
+    lines.push(...(await profileQueries(dataDir, urls, names)));
   await pgStop?.();
   if (!keep) fs.rmSync(dataDir, { recursive: true, force: true });
   console.log(lines.join('\n'));
