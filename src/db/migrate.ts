@@ -16,6 +16,7 @@ import * as m0013 from './migrations/0013_merge_request_diffs.js';
 import * as m0014 from './migrations/0014_diff_notes_resolvable.js';
 import * as m0014b from './migrations/0014b_issue_filter_indexes.js';
 import * as m0015 from './migrations/0015_reviewers_created_at.js';
+import * as m0016 from './migrations/0016_label_links_issue_state.js';
 
 /** Every migration, in order. Append only; never edit one that has shipped. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -35,6 +36,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0014_diff_notes_resolvable': m0014,
   '0014b_issue_filter_indexes': m0014b,
   '0015_reviewers_created_at': m0015,
+  '0016_label_links_issue_state': m0016,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

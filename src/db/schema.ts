@@ -353,6 +353,9 @@ export interface LabelLinksTable {
   target_type: string;
   target_id: number;
   created_at: Timestamp;
+  /** The issue's project and state, for links to issues: kept by triggers (migration 0016), never written by code. */
+  issue_project_id: ColumnType<number | null, never, never>;
+  issue_state: ColumnType<string | null, never, never>;
 }
 
 export interface NotesTable {

@@ -61,7 +61,11 @@ function linkUrl(deps: Deps, request: FastifyRequest, replace: Record<string, st
 export async function paginate<O>(
   ctx: Ctx,
   query: AnySelect<O>,
-  opts: { keysetType?: string } = {},
+  opts: {
+    keysetType?: string;
+    /** The rows the total counts, when a cheaper query finds the same rows as `query` (default `query`). */
+    count?: AnySelect<unknown>;
+  } = {},
 ): Promise<O[]> {
   const { page, perPage } = pageParams(ctx);
   const offset = (page - 1) * perPage;
@@ -75,7 +79,7 @@ export async function paginate<O>(
 
   let total: number | null;
   if (!hasNext && (rows.length > 0 || page === 1)) total = offset + rows.length;
-  else total = await countUpTo(ctx.deps, query, COUNT_LIMIT + 1);
+  else total = await countUpTo(ctx.deps, opts.count ?? query, COUNT_LIMIT + 1);
   if (total !== null && total > COUNT_LIMIT) total = null;
 
   const totalPages = total === null ? null : Math.max(1, Math.ceil(total / perPage));

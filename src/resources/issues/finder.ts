@@ -69,25 +69,55 @@ async function resolveLabels(db: Db, f: IssueFilters): Promise<LabelIds> {
   return out;
 }
 
+/** Where the label links of a labels=a,b filter may narrow, from the issue columns they copy. */
+interface LinkScope {
+  projectId?: number;
+  state?: string;
+}
+
 /**
- * labels=a,b → every label; None → no label; Any → some label. Every label: the intersection of
- * each label's links, which both databases read in target order off index_label_links_on_label_id,
- * so the cost follows the labels' sizes, not the project's.
+ * The issues carrying every label of labels=a,b (None/Any and unknown titles aside): the
+ * intersection of each label's links, read in target order off a label index, so the cost follows
+ * the labels' sizes, not the project's. Inside one project, only that project's links, and with a
+ * state only those in that state (label_links.issue_project_id and issue_state, copied from the issue by
+ * triggers: index_label_links_on_label_id_issue_project_state). Distinct target ids (an issue may
+ * carry two labels of one title: a project's and its group's), with the state when `withState`.
  */
-function labelCondition(labels: string[], labelIds: LabelIds): Expression<SqlBool> {
+function labelMatches(sets: readonly (readonly number[])[], scope: LinkScope, withState = false) {
+  const narrow = sql.join(
+    [
+      sql`target_type = 'Issue'`,
+      ...(scope.projectId !== undefined ? [sql`issue_project_id = ${scope.projectId}`] : []),
+      ...(scope.state ? [sql`issue_state = ${scope.state}`] : []),
+    ],
+    sql` and `,
+  );
+  const columns = sql.raw(withState ? 'target_id, issue_state' : 'target_id');
+  const distinct = sql.raw(sets.length === 1 && sets[0]!.length > 1 ? 'distinct ' : '');
+  const arms = sets.map(
+    (ids) =>
+      sql`select ${distinct}${columns} from label_links where label_id in (${sql.join(ids)}) and ${narrow}`,
+  );
+  return sql<{ target_id: number; issue_state: string }>`${sql.join(arms, sql` intersect `)}`;
+}
+
+/** The label titles' id sets, or null when the filter is None/Any or names nothing. */
+function labelSets(labels: string[], labelIds: LabelIds): number[][] | null {
+  if (isNoneOrAny(labels) || !labels.length) return null;
+  return labels.map((title) => [...(labelIds.get(title) ?? [])]);
+}
+
+/** labels=a,b → every label; None → no label; Any → some label. */
+function labelCondition(labels: string[], labelIds: LabelIds, scope: LinkScope = {}): Expression<SqlBool> {
   const issueId = sql.ref('issues.id');
   if (isNoneOrAny(labels)) {
     const linked = sql<SqlBool>`exists (select 1 from label_links where label_links.target_type = 'Issue' and label_links.target_id = ${issueId})`;
     return lower(labels[0]!) === 'none' ? sql<SqlBool>`not ${linked}` : linked;
   }
-  const sets = labels.map((title) => labelIds.get(title) ?? []);
-  if (!sets.length) return sql<SqlBool>`1 = 1`;
+  const sets = labelSets(labels, labelIds);
+  if (!sets) return sql<SqlBool>`1 = 1`;
   if (sets.some((ids) => !ids.length)) return none;
-  const arms = sets.map(
-    (ids) =>
-      sql`select target_id from label_links where target_type = 'Issue' and label_id in (${sql.join(ids)})`,
-  );
-  return sql<SqlBool>`${issueId} in (${sql.join(arms, sql` intersect `)})`;
+  return sql<SqlBool>`${issueId} in (${labelMatches(sets, scope)})`;
 }
 
 function milestoneCondition(db: Db, milestone: string, today: string): Expression<SqlBool> {
@@ -251,41 +281,118 @@ const groupProjects = (db: Db, groupId: number) =>
     );
 
 /**
- * Every filter but the state and the order: lists, and statistics (which count by state) share it.
- * Two lookups first, each one query whatever the page size: the label titles' ids, and, inside
- * one project, what the viewer may see there.
+ * Every filter but the order, as conditions on `issues`: lists, counts and statistics (which count
+ * by state, so pass no state) share them. Two lookups first, each one query whatever the page size:
+ * the label titles' ids, and, inside one project, what the viewer may see there. `labels` is the
+ * labels=a,b condition alone, so a count can drive from the label links instead (see
+ * issueCountQuery); `rest` is everything else; `onlyProject` says that `rest` only names the project
+ * (the viewer sees all its issues, nothing else filters, and the label links carry both).
  */
-export async function filteredIssues(
-  db: Db,
-  viewer: User | null,
-  f: IssueFilters,
-  today: string,
-): Promise<IssueQuery> {
+async function issueConditions(db: Db, viewer: User | null, f: IssueFilters, today: string, state?: string) {
   const labelIds = await resolveLabels(db, f);
   const visibility =
     f.project_id !== undefined
       ? await projectIssueVisibility(db, viewer, f.project_id)
       : issueVisibility(db, viewer);
-  const extra = [
-    ...conditions(db, viewer, f, today, labelIds),
+  const col = (name: string) => sql.ref(`issues.${name}`);
+  const filters: (Expression<SqlBool> | null)[] = [
+    f.group_id !== undefined
+      ? sql<SqlBool>`${col('project_id')} in (${groupProjects(db, f.group_id)})`
+      : null,
+    f.confidential !== undefined ? sql<SqlBool>`${col('confidential')} = ${f.confidential}` : null,
+    f.created_after !== undefined ? sql<SqlBool>`${col('created_at')} >= ${f.created_after}` : null,
+    f.created_before !== undefined ? sql<SqlBool>`${col('created_at')} <= ${f.created_before}` : null,
+    f.updated_after !== undefined ? sql<SqlBool>`${col('updated_at')} >= ${f.updated_after}` : null,
+    f.updated_before !== undefined ? sql<SqlBool>`${col('updated_at')} <= ${f.updated_before}` : null,
+    f.issue_type?.length ? sql<SqlBool>`${col('issue_type')} in (${sql.join(f.issue_type)})` : null,
+    ...conditions(db, viewer, { ...f, labels: undefined }, today, labelIds),
     ...(f.not ? conditions(db, viewer, f.not, today, labelIds).map((c) => sql<SqlBool>`not (${c})`) : []),
     scopeCondition(db, viewer, f.scope),
     searchCondition(f),
     dueDateCondition(f, today),
-  ].filter((c): c is Expression<SqlBool> => c !== null);
-  return db
+  ];
+  const others = filters.filter((c): c is Expression<SqlBool> => c !== null);
+  const sets = f.labels?.length ? labelSets(f.labels, labelIds) : null;
+  // index_label_links_on_label_id_issue_project_state answers (label, project, state) in target
+  // order, which INTERSECT merges; (label, project) alone comes in (state, target) order, which two
+  // or more labels would have to sort: there the plain label index (label, target) serves better.
+  // Without a project, narrowing by state would cost a row lookup per link.
+  const scope: LinkScope =
+    f.project_id !== undefined && (state || sets?.length === 1) ? { projectId: f.project_id, state } : {};
+  const rest = [
+    ...(visibility ? [visibility] : []),
+    ...(f.project_id !== undefined ? [sql<SqlBool>`${col('project_id')} = ${f.project_id}`] : []),
+    ...(state ? [sql<SqlBool>`${col('state')} = ${state}`] : []),
+    ...others,
+  ];
+  return {
+    labels: f.labels?.length ? labelCondition(f.labels, labelIds, scope) : null,
+    /** The label id sets of labels=a,b when it names labels that all exist, else null. */
+    labelSets: sets,
+    scope,
+    rest,
+    /** Nothing but the project filters, and the label links are narrowed to the project already. */
+    onlyProject: scope.projectId !== undefined && !visibility && others.length === 0,
+  };
+}
+
+const all = (conds: readonly Expression<SqlBool>[]) =>
+  conds.length ? sql<SqlBool>`${sql.join(conds, sql` and `)}` : sql<SqlBool>`1 = 1`;
+
+type Conditions = Awaited<ReturnType<typeof issueConditions>>;
+
+const issuesWhere = (db: Db, c: Conditions): IssueQuery =>
+  db
     .selectFrom('issues')
     .selectAll('issues')
-    .where(visibility)
-    .$if(f.project_id !== undefined, (q) => q.where('issues.project_id', '=', f.project_id!))
-    .$if(f.group_id !== undefined, (q) => q.where('issues.project_id', 'in', groupProjects(db, f.group_id!)))
-    .$if(f.confidential !== undefined, (q) => q.where('issues.confidential', '=', f.confidential!))
-    .$if(f.created_after !== undefined, (q) => q.where('issues.created_at', '>=', f.created_after!))
-    .$if(f.created_before !== undefined, (q) => q.where('issues.created_at', '<=', f.created_before!))
-    .$if(f.updated_after !== undefined, (q) => q.where('issues.updated_at', '>=', f.updated_after!))
-    .$if(f.updated_before !== undefined, (q) => q.where('issues.updated_at', '<=', f.updated_before!))
-    .$if(Boolean(f.issue_type?.length), (q) => q.where('issues.issue_type', 'in', f.issue_type!))
-    .$if(extra.length > 0, (q) => q.where(sql<SqlBool>`${sql.join(extra, sql` and `)}`));
+    .where(all(c.labels ? [...c.rest, c.labels] : c.rest));
+
+/** The label matches of labels=a,b as a table `matched` (target_id, issue_state), or null. */
+function matchedLinks(c: Conditions) {
+  const sets = c.labelSets;
+  if (!sets || sets.some((ids) => !ids.length)) return null;
+  return sql<{ target_id: number; issue_state: string }>`(${labelMatches(sets, c.scope, true)})`.as(
+    'matched',
+  );
+}
+
+/**
+ * The rows a list's total counts (capped by paginate). With labels=a,b it starts from the labels'
+ * matching links: when nothing but the project filters (a member's or an admin's list), it counts
+ * them off the label index alone; otherwise it looks up only those issues for the other filters
+ * and the visibility (the cross join keeps SQLite from walking the project's issues instead). Its
+ * cost follows the matches, not the project. Otherwise the list's own query.
+ */
+function issueCountQuery(db: Db, c: Conditions) {
+  const matched = matchedLinks(c);
+  if (!matched) return issuesWhere(db, c);
+  if (c.onlyProject) return db.selectFrom(matched).select(sql<number>`1`.as('one'));
+  return db
+    .selectFrom(matched)
+    .crossJoin('issues')
+    .select(sql<number>`1`.as('one'))
+    .where(sql<SqlBool>`${sql.ref('issues.id')} = ${sql.ref('matched.target_id')}`)
+    .where(all(c.rest));
+}
+
+/** Issue counts by state over the filters, the way issueCountQuery finds the rows. */
+async function countByState(db: Db, c: Conditions): Promise<{ state: string; n: number }[]> {
+  const matched = matchedLinks(c);
+  const n = sql<number>`count(*)`.as('n');
+  if (matched && c.onlyProject)
+    return db
+      .selectFrom(matched)
+      .select([sql<string>`matched.issue_state`.as('state'), n])
+      .groupBy(sql`matched.issue_state`)
+      .execute();
+  const q = matched
+    ? db
+        .selectFrom(matched)
+        .crossJoin('issues')
+        .where(sql<SqlBool>`${sql.ref('issues.id')} = ${sql.ref('matched.target_id')}`)
+        .where(all(c.rest))
+    : db.selectFrom('issues').where(all(c.labels ? [...c.rest, c.labels] : c.rest));
+  return q.select(['issues.state', n]).groupBy('issues.state').execute();
 }
 
 const labelPriority = sql`(select min(lp.priority) from label_links ll inner join label_priorities lp on lp.label_id = ll.label_id and lp.project_id = issues.project_id where ll.target_type = 'Issue' and ll.target_id = issues.id)`;
@@ -328,20 +435,19 @@ export async function findIssues(
   f: IssueFilters,
   today: string,
 ): Promise<IssueQuery> {
-  const q = (await filteredIssues(db, viewer, f, today)).$if(
-    f.state === 'opened' || f.state === 'closed',
-    (x) => x.where('issues.state', '=', f.state!),
-  );
-  return sorted(q, f.order_by, f.sort);
+  return (await findIssueList(db, viewer, f, today)).page;
 }
 
-/** issues_statistics: counts by state over the same filters. */
+/** findIssues, and the query of the rows its total counts (for paginate's `count`). */
+export async function findIssueList(db: Db, viewer: User | null, f: IssueFilters, today: string) {
+  const state = f.state === 'opened' || f.state === 'closed' ? f.state : undefined;
+  const c = await issueConditions(db, viewer, f, today, state);
+  return { page: sorted(issuesWhere(db, c), f.order_by, f.sort), count: issueCountQuery(db, c) };
+}
+
+/** issues_statistics: counts by state over the same filters (the list's state aside). */
 export async function issueStatistics(db: Db, viewer: User | null, f: IssueFilters, today: string) {
-  const rows = await (await filteredIssues(db, viewer, f, today))
-    .clearSelect()
-    .select(['issues.state', (eb) => eb.fn.countAll<number>().as('n')])
-    .groupBy('issues.state')
-    .execute();
+  const rows = await countByState(db, await issueConditions(db, viewer, f, today));
   const count = (s: string) => Number(rows.find((r) => r.state === s)?.n ?? 0);
   const opened = count('opened');
   const closed = count('closed');

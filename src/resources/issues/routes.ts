@@ -11,7 +11,7 @@ import type { IssueSubject } from '../../permissions/issues.js';
 import type { ProjectSubject } from '../../permissions/projects.js';
 import { issueTimeRoutes } from './actions_routes.js';
 import { issueClosedByRoutes } from './closed_by.js';
-import { findIssues, type IssueFilters, issueStatistics, type NotFilters } from './finder.js';
+import { findIssueList, findIssues, type IssueFilters, issueStatistics, type NotFilters } from './finder.js';
 import { CreateIssue, ListIssues, UPDATE_AT_LEAST_ONE, UpdateIssue } from './params.js';
 import { presentIssue, presentIssueList } from './present.js';
 import { createIssue, deleteIssue, updateIssue } from './service.js';
@@ -55,7 +55,8 @@ export function issueFilters(params: ListParams, extra: Partial<IssueFilters> = 
 }
 
 async function listIssues(ctx: RouteContext<ListParams>, filters: IssueFilters, contextProjectId?: number) {
-  const rows = await paginate(ctx, await findIssues(ctx.deps.db, ctx.user, filters, today(ctx.deps)));
+  const list = await findIssueList(ctx.deps.db, ctx.user, filters, today(ctx.deps));
+  const rows = await paginate(ctx, list.page, { count: list.count });
   return presentIssueList(ctx.deps, ctx.user, rows, {
     withLabelsDetails: ctx.params.with_labels_details,
     contextProjectId,

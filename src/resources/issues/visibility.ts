@@ -20,16 +20,16 @@ export function issueVisibility(db: Db, viewer: User | null): RawBuilder<SqlBool
 
 /**
  * The same rules for the issues of one project, decided once for the project (one query) so the
- * list's condition is plain column tests that the issue indexes serve: nothing (the viewer sees
- * every issue), `1 = 0` (none), or only the non-confidential ones plus the viewer's own and
+ * list's condition is plain column tests that the issue indexes serve: null (the viewer sees every
+ * issue: no condition), `1 = 0` (none), or only the non-confidential ones plus the viewer's own and
  * assigned ones.
  */
 export async function projectIssueVisibility(
   db: Db,
   viewer: User | null,
   projectId: number,
-): Promise<RawBuilder<SqlBool>> {
-  if (viewer?.admin) return sql<SqlBool>`1 = 1`;
+): Promise<RawBuilder<SqlBool> | null> {
+  if (viewer?.admin) return null;
   const id = sql.lit(projectId);
   const row = await db
     .selectNoFrom([
@@ -41,7 +41,7 @@ export async function projectIssueVisibility(
     ])
     .executeTakeFirstOrThrow();
   if (!Number(row.readable)) return sql<SqlBool>`1 = 0`;
-  if (Number(row.planner)) return sql<SqlBool>`1 = 1`;
+  if (Number(row.planner)) return null;
   const open = sql<SqlBool>`${sql.ref('issues.confidential')} = ${false}`;
   if (!viewer) return open;
   return sql<SqlBool>`(${open} or ${sql.ref('issues.author_id')} = ${viewer.id} or ${sql.ref('issues.id')} in (${assignedTo(db, viewer.id)}))`;

@@ -1,0 +1,123 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { type CreatedUser, createUser } from '../../../test/factories.js';
+import { startTestServer, type TestServer } from '../../../test/server.js';
+import { addMember, api, createGroup, createProject, type Json } from './test_helpers.js';
+
+/**
+ * labels=a,b&state=… pages and totals read the issue's state off its label links
+ * (label_links.issue_state, kept by triggers: migration 0016), and the total drives from the label
+ * links. The expected answers here come from the label filter without a state (which does not read
+ * that column), filtered by each issue's state in the JSON, so a link whose copied state went stale
+ * fails them. per_page=1 makes every list count its total (C41).
+ */
+describe('label filters with a state: pages, totals and statistics stay exact', () => {
+  let s: TestServer;
+  let dev: CreatedUser;
+  let outsider: CreatedUser;
+  let project: Json & { id: number };
+  let other: Json & { id: number };
+  let group: Json & { id: number };
+  let url: string;
+  before(async () => {
+    s = await startTestServer();
+    dev = await createUser(s);
+    outsider = await createUser(s);
+    group = await createGroup(s);
+    project = await createProject(s, { namespace_id: group.id });
+    other = await createProject(s, { namespace_id: group.id });
+    await addMember(s, 'projects', project.id, dev.id, 30);
+    await addMember(s, 'projects', other.id, dev.id, 30);
+    await api(s, 'POST', `/groups/${group.id}/labels`, { name: 'grouplabel', color: '#00ff00' });
+    url = `/projects/${project.id}/issues`;
+    const issues: Json[] = [
+      { title: 'i1', labels: 'bug,ui' },
+      { title: 'i2', labels: 'bug' },
+      { title: 'i3', labels: 'bug,ui', confidential: true },
+      { title: 'i4', labels: 'ui' },
+      { title: 'i5', labels: 'bug,ui,grouplabel' },
+      { title: 'i6', labels: 'bug,grouplabel', confidential: true },
+      { title: 'i7' },
+    ];
+    for (const issue of issues) await api(s, 'POST', url, issue);
+    for (const iid of [2, 3, 5]) await api(s, 'PUT', `${url}/${iid}`, { state_event: 'close' });
+    // The same titles in another project of the group: a label title names several labels.
+    await api(s, 'POST', `/projects/${other.id}/issues`, { title: 'o1', labels: 'bug,ui,grouplabel' });
+  });
+  after(() => s.close());
+
+  const queries = [
+    'labels=bug',
+    'labels=bug,ui',
+    'labels=ui,bug,grouplabel',
+    'labels=grouplabel',
+    'labels=nosuch',
+  ];
+
+  /** For every query, state and viewer: the page and x-total against the state-less answer. */
+  async function assertExact(base: string) {
+    for (const token of [dev.token, outsider.token, null]) {
+      for (const q of queries) {
+        const everything = await api<Json[]>(s, 'GET', `${base}?${q}&per_page=100`, undefined, token);
+        for (const state of ['opened', 'closed'] as const) {
+          const expected = everything.filter((i) => i.state === state).map((i) => i.id);
+          const all = await api<Json[]>(
+            s,
+            'GET',
+            `${base}?${q}&state=${state}&per_page=100`,
+            undefined,
+            token,
+          );
+          assert.deepEqual(
+            all.map((i) => i.id),
+            expected,
+            `${base}?${q}&state=${state} as ${token}`,
+          );
+          const first = await s.request(`${base}?${q}&state=${state}&per_page=1`, { token });
+          assert.equal(first.status, 200);
+          assert.equal(
+            first.headers.get('x-total'),
+            String(expected.length),
+            `${base}?${q}&state=${state} total`,
+          );
+        }
+        if (base === '/issues') continue;
+        const stats = await api<{ statistics: { counts: Json } }>(
+          s,
+          'GET',
+          `${base.replace(/issues$/, 'issues_statistics')}?${q}`,
+          undefined,
+          token,
+        );
+        const n = (st: string) => everything.filter((i) => i.state === st).length;
+        assert.deepEqual(
+          stats.statistics.counts,
+          { all: everything.length, closed: n('closed'), opened: n('opened') },
+          `statistics ${base}?${q}`,
+        );
+      }
+    }
+  }
+
+  test('project and group lists, as a member, an outsider and anonymously', async () => {
+    const opened = await s.request(`${url}?labels=bug,ui&state=opened&per_page=1`, { token: dev.token });
+    assert.equal(opened.headers.get('x-total'), '1'); // i1 (i3 and i5 are closed)
+    const closed = await s.request(`${url}?labels=bug,ui&state=closed&per_page=1`, { token: outsider.token });
+    assert.equal(closed.headers.get('x-total'), '1'); // i5 (i3 is confidential)
+    await assertExact(url);
+    await assertExact(`/groups/${group.id}/issues`);
+  });
+
+  test('closing, reopening, relabelling and moving keep the copied state right', async () => {
+    await api(s, 'PUT', `${url}/1`, { state_event: 'close' });
+    await api(s, 'PUT', `${url}/3`, { state_event: 'reopen' });
+    await api(s, 'PUT', `${url}/2`, { add_labels: 'ui' }); // a link added to a closed issue
+    await api(s, 'PUT', `${url}/4`, { labels: 'bug,grouplabel' }); // links replaced on an open one
+    await api(s, 'POST', `${url}/6/move`, { to_project_id: other.id }); // closes 6, opens a copy
+    const closed = await s.request(`${url}?labels=bug,ui&state=closed&per_page=1`, { token: dev.token });
+    assert.equal(closed.headers.get('x-total'), '3'); // i1, i2, i5
+    await assertExact(url);
+    await assertExact(`/groups/${group.id}/issues`);
+    await assertExact(`/projects/${other.id}/issues`);
+  });
+});
