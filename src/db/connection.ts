@@ -52,6 +52,7 @@ function openSqlite(file: string): OpenDatabase {
   raw.pragma('foreign_keys = ON');
   // Other processes (--workers) may hold the write lock; wait for it rather than failing.
   raw.pragma('busy_timeout = 15000');
+  readPragmas(raw);
   const db = new Kysely<Database>({
     dialect: new ImmediateSqliteDialect({ database: cachedStatements(raw) }),
   });
@@ -68,6 +69,18 @@ function openSqlite(file: string): OpenDatabase {
 }
 
 /**
+ * Reads of a large database (issue 6's 200,000 issues: a 230 MB file) look rows up by id all over
+ * the table. SQLite's default page cache is 2 MB per connection, so most lookups went through a
+ * read() into it. The file is mapped instead (up to 256 MB of address space, served from the OS
+ * page cache and shared with it, not private memory), and the page cache holds up to 64 MB per
+ * connection (allocated only as pages are read; two connections per process).
+ */
+function readPragmas(raw: SQLite.Database): void {
+  raw.pragma('mmap_size = 268435456');
+  raw.pragma('cache_size = -65536');
+}
+
+/**
  * A second connection to the same file for the prepared per-request reads (db/prepared.ts). Kysely
  * runs everything else on one connection behind a mutex, so a read would otherwise wait for any
  * other request's open transaction. Each read here is its own snapshot of what is committed (WAL),
@@ -77,6 +90,7 @@ function openReader(file: string): { read: DirectReader; close(): void } {
   const raw = new SQLite(file);
   raw.pragma('busy_timeout = 15000');
   raw.pragma('query_only = ON');
+  readPragmas(raw);
   const statements = new Map<string, RowReader>();
   return {
     read(sql, parameters) {
