@@ -10,7 +10,7 @@ import type { Label } from '../labels/entity.js';
 import { findOrCreateLabels } from '../labels/service.js';
 import type { Milestone } from '../milestones/entity.js';
 import { findMilestones } from '../milestones/finder.js';
-import { systemNotes } from '../notes/service.js';
+import { deleteConversation, systemNotes } from '../notes/service.js';
 import { recordLabelEvents, recordMilestoneEvent, recordStateEvent } from '../resource_events/record.js';
 import { issueTodos } from '../todos/service.js';
 import * as notes from './system_notes.js';
@@ -367,26 +367,7 @@ async function changeLabels(
 /** DELETE /projects/:id/issues/:issue_iid: the issue and everything hanging on it. */
 export async function deleteIssue(deps: Deps, issue: Issue): Promise<void> {
   await deps.db.transaction().execute(async (trx) => {
-    const noteIds = trx
-      .selectFrom('notes')
-      .select('id')
-      .where('noteable_type', '=', 'Issue')
-      .where('noteable_id', '=', issue.id);
-    await trx
-      .deleteFrom('award_emoji')
-      .where('awardable_type', '=', 'Note')
-      .where('awardable_id', 'in', noteIds)
-      .execute();
-    await trx
-      .deleteFrom('award_emoji')
-      .where('awardable_type', '=', 'Issue')
-      .where('awardable_id', '=', issue.id)
-      .execute();
-    await trx
-      .deleteFrom('todos')
-      .where('target_type', '=', 'Issue')
-      .where('target_id', '=', issue.id)
-      .execute();
+    await deleteConversation(trx, { type: 'Issue', id: issue.id });
     for (const table of [
       'resource_label_events',
       'resource_milestone_events',
@@ -394,19 +375,9 @@ export async function deleteIssue(deps: Deps, issue: Issue): Promise<void> {
     ] as const)
       await trx.deleteFrom(table).where('issue_id', '=', issue.id).execute();
     await trx
-      .deleteFrom('notes')
-      .where('noteable_type', '=', 'Issue')
-      .where('noteable_id', '=', issue.id)
-      .execute();
-    await trx
       .deleteFrom('label_links')
       .where('target_type', '=', 'Issue')
       .where('target_id', '=', issue.id)
-      .execute();
-    await trx
-      .deleteFrom('subscriptions')
-      .where('subscribable_type', '=', 'Issue')
-      .where('subscribable_id', '=', issue.id)
       .execute();
     await trx.deleteFrom('issues').where('id', '=', issue.id).execute();
   });

@@ -162,25 +162,3 @@ export async function recordMergeRequestMerged(trx: Db, now: string, actor: User
   await recordStateEvent(trx, now, actor.id, owner(mr), 'merged');
   await resolveTodosForTarget(trx, now, { type: 'MergeRequest', id: mr.id }, actor.id);
 }
-
-/** Deleting a merge request: its todos and the award emoji on its notes go with it (events cascade). */
-export async function deleteMergeRequestConversation(trx: Db, mr: MergeRequest) {
-  await trx
-    .deleteFrom('todos')
-    .where('target_type', '=', 'MergeRequest')
-    .where('target_id', '=', mr.id)
-    .execute();
-  await trx
-    .deleteFrom('award_emoji')
-    .where('awardable_type', '=', 'Note')
-    .where(
-      'awardable_id',
-      'in',
-      trx
-        .selectFrom('notes')
-        .select('id')
-        .where('noteable_type', '=', 'MergeRequest')
-        .where('noteable_id', '=', mr.id),
-    )
-    .execute();
-}

@@ -11,12 +11,8 @@ import type { MergeRequest } from '../../permissions/merge_requests.js';
 import type { ProjectSubject } from '../../permissions/projects.js';
 import { findOrCreateLabels } from '../labels/service.js';
 import { findMilestones } from '../milestones/finder.js';
-import {
-  deleteMergeRequestConversation,
-  recordMergeRequestCreated,
-  recordMergeRequestUpdated,
-  snapshotMergeRequest,
-} from './activity.js';
+import { deleteConversation } from '../notes/service.js';
+import { recordMergeRequestCreated, recordMergeRequestUpdated, snapshotMergeRequest } from './activity.js';
 import { headRef, syncHeadRef } from './git_state.js';
 import { recordVersion } from './versions.js';
 
@@ -373,21 +369,11 @@ export async function updateMergeRequest(
 /** DELETE …/merge_requests/:iid: the row with its links, labels, notes and award emoji; the head ref goes too. */
 export async function deleteMergeRequest(deps: Deps, mr: MergeRequest): Promise<void> {
   await deps.db.transaction().execute(async (trx) => {
-    await deleteMergeRequestConversation(trx, mr);
+    await deleteConversation(trx, { type: 'MergeRequest', id: mr.id });
     await trx
       .deleteFrom('label_links')
       .where('target_type', '=', 'MergeRequest')
       .where('target_id', '=', mr.id)
-      .execute();
-    await trx
-      .deleteFrom('notes')
-      .where('noteable_type', '=', 'MergeRequest')
-      .where('noteable_id', '=', mr.id)
-      .execute();
-    await trx
-      .deleteFrom('award_emoji')
-      .where('awardable_type', '=', 'MergeRequest')
-      .where('awardable_id', '=', mr.id)
       .execute();
     await trx.deleteFrom('merge_requests').where('id', '=', mr.id).execute();
   });

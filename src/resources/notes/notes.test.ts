@@ -92,4 +92,97 @@ describe('notes', () => {
     );
     await gl.IssueNotes.remove(project.id, issue.iid, note.id);
   });
+
+  test('deleting an issue or a merge request leaves nothing of its conversation (one deleteConversation for both)', async () => {
+    const db = s.server.database.db;
+    const project = await createProject(s, { initialize_with_readme: true });
+    const bob = await createUser(s);
+    await api(s, 'POST', `/projects/${project.id}/members`, { user_id: bob.id, access_level: 30 });
+    await api(s, 'POST', `/projects/${project.id}/issues`, { title: 'i' });
+    await api(s, 'POST', `/projects/${project.id}/repository/branches`, { branch: 'f', ref: 'main' });
+    await api(s, 'POST', `/projects/${project.id}/repository/files/f.txt`, {
+      branch: 'f',
+      content: 'f',
+      commit_message: 'f',
+    });
+    await api(s, 'POST', `/projects/${project.id}/merge_requests`, {
+      source_branch: 'f',
+      target_branch: 'main',
+      title: 'm',
+    });
+    const leftovers = async (type: 'Issue' | 'MergeRequest', id: number, noteId: number) => ({
+      notes: (
+        await db
+          .selectFrom('notes')
+          .select('id')
+          .where('noteable_type', '=', type)
+          .where('noteable_id', '=', id)
+          .execute()
+      ).length,
+      noteAwards: (
+        await db
+          .selectFrom('award_emoji')
+          .select('id')
+          .where('awardable_type', '=', 'Note')
+          .where('awardable_id', '=', noteId)
+          .execute()
+      ).length,
+      awards: (
+        await db
+          .selectFrom('award_emoji')
+          .select('id')
+          .where('awardable_type', '=', type)
+          .where('awardable_id', '=', id)
+          .execute()
+      ).length,
+      todos: (
+        await db
+          .selectFrom('todos')
+          .select('id')
+          .where('target_type', '=', type)
+          .where('target_id', '=', id)
+          .execute()
+      ).length,
+      subscriptions: (
+        await db
+          .selectFrom('subscriptions')
+          .select('id')
+          .where('subscribable_type', '=', type)
+          .where('subscribable_id', '=', id)
+          .execute()
+      ).length,
+    });
+    for (const [type, path] of [
+      ['Issue', `/projects/${project.id}/issues/1`],
+      ['MergeRequest', `/projects/${project.id}/merge_requests/1`],
+    ] as const) {
+      const target = await api(s, 'GET', path);
+      const note = await api(s, 'POST', `${path}/notes`, { body: `ping @${bob.username}` });
+      await api(s, 'POST', `${path}/notes/${note.id}/award_emoji`, { name: 'thumbsup' });
+      await api(s, 'POST', `${path}/award_emoji`, { name: 'thumbsup' });
+      const now = new Date().toISOString();
+      await db
+        .insertInto('subscriptions')
+        .values({
+          user_id: bob.id,
+          subscribable_type: type,
+          subscribable_id: Number(target.id),
+          subscribed: true,
+          created_at: now,
+          updated_at: now,
+        })
+        .execute();
+      const before = await leftovers(type, Number(target.id), Number(note.id));
+      assert.ok(before.notes >= 1 && before.todos >= 1, JSON.stringify(before));
+      assert.deepEqual([before.noteAwards, before.awards, before.subscriptions], [1, 1, 1]);
+      await api(s, 'DELETE', path);
+      assert.deepEqual(await leftovers(type, Number(target.id), Number(note.id)), {
+        notes: 0,
+        noteAwards: 0,
+        awards: 0,
+        todos: 0,
+        subscriptions: 0,
+      });
+    }
+  });
 });

@@ -156,6 +156,44 @@ export async function deleteNote(deps: Deps, note: Note): Promise<void> {
 }
 
 /**
+ * Deleting an issue or a merge request: the conversation around it goes in the caller's
+ * transaction — award emoji on its notes and on itself, todos pointing at it, its notes and its
+ * subscriptions (GitLab's dependent: :destroy on the issuable). The caller deletes the rest.
+ */
+export async function deleteConversation(trx: Db, target: { type: 'Issue' | 'MergeRequest'; id: number }) {
+  const noteIds = trx
+    .selectFrom('notes')
+    .select('id')
+    .where('noteable_type', '=', target.type)
+    .where('noteable_id', '=', target.id);
+  await trx
+    .deleteFrom('award_emoji')
+    .where('awardable_type', '=', 'Note')
+    .where('awardable_id', 'in', noteIds)
+    .execute();
+  await trx
+    .deleteFrom('award_emoji')
+    .where('awardable_type', '=', target.type)
+    .where('awardable_id', '=', target.id)
+    .execute();
+  await trx
+    .deleteFrom('todos')
+    .where('target_type', '=', target.type)
+    .where('target_id', '=', target.id)
+    .execute();
+  await trx
+    .deleteFrom('notes')
+    .where('noteable_type', '=', target.type)
+    .where('noteable_id', '=', target.id)
+    .execute();
+  await trx
+    .deleteFrom('subscriptions')
+    .where('subscribable_type', '=', target.type)
+    .where('subscribable_id', '=', target.id)
+    .execute();
+}
+
+/**
  * Notes::ResolveService / unresolve!: resolvable notes among `notes` take (or drop) the resolver
  * and time; notes already resolved keep who resolved them first.
  */
