@@ -108,7 +108,22 @@ export async function mergeRequestGitStates(
 ): Promise<Map<number, MergeRequestGitState>> {
   const out = new Map<number, MergeRequestGitState>();
   const open = mrs.filter((m) => m.state === 'opened' || m.state === 'locked');
-  for (const m of mrs) if (!open.includes(m)) out.set(m.id, recorded(m));
+  // Merged and closed MRs answer from their last recorded version; its change count still shows
+  // (GitLab keeps the merge request diff), read from objects refs/merge-requests/<iid>/head keeps.
+  await Promise.all(
+    mrs
+      .filter((m) => !open.includes(m))
+      .map(async (m) => {
+        const state = recorded(m);
+        if (opts.withChanges && state.sourceSha)
+          state.changesCount = await countChangedFiles(
+            deps.git.projectRepo(m.project_id),
+            state.baseSha,
+            state.sourceSha,
+          ).catch(() => null);
+        out.set(m.id, state);
+      }),
+  );
   const byProject = new Map<number, MergeRequest[]>();
   for (const m of open) byProject.set(m.project_id, [...(byProject.get(m.project_id) ?? []), m]);
   const forkHeads = await forkSourceHeads(deps, open);

@@ -247,6 +247,9 @@ describe('merge requests on real git', () => {
     const merged = (await api.MergeRequests.merge(p.id, 1, { sha: head })) as unknown as Mr;
     assert.equal(merged.state, 'merged');
     assert.ok(merged.merge_commit_sha);
+    // The merged MR still counts the files of its last version, as GitLab keeps the diff.
+    assert.equal(merged.changes_count, '1');
+    assert.equal(((await s.request(`/projects/${p.id}/merge_requests/1`)).body as Mr).changes_count, '1');
     await gitOk(['fetch', '--quiet', 'origin'], d);
     assert.equal((await gitOk(['rev-parse', 'origin/main'], d)).trim(), merged.merge_commit_sha);
     assert.equal((await gitOk(['rev-parse', 'origin/main^2'], d)).trim(), head);
