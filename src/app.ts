@@ -7,11 +7,12 @@ import Fastify, {
   LogController,
 } from 'fastify';
 import FindMyWay from 'find-my-way';
-import { isTransientDatabaseError } from './db/errors.js';
+import { isTransientDatabaseError, notNullViolationColumn } from './db/errors.js';
 import type { Deps } from './deps.js';
 import {
   ApiError,
   internalError,
+  invalidParams,
   malformedBody,
   methodNotAllowed,
   payloadTooLarge,
@@ -192,6 +193,8 @@ function stripJsonSuffix(url: string): string {
 function toApiError(error: FastifyError | ApiError): ApiError {
   if (error instanceof ApiError) return error;
   if (isTransientDatabaseError(error)) return serviceUnavailable();
+  const emptyColumn = notNullViolationColumn(error);
+  if (emptyColumn) return invalidParams([`${emptyColumn} is invalid`]);
   switch (error.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return malformedBody();

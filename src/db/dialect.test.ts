@@ -4,7 +4,7 @@ import { after, before, describe, it } from 'node:test';
 import { sql } from 'kysely';
 import { startTestServer, type TestServer, testDatabase } from '../../test/server.js';
 import type { Db } from './connection.js';
-import { isTransientDatabaseError } from './errors.js';
+import { isTransientDatabaseError, notNullViolationColumn } from './errors.js';
 import { nextIid, trackGreatestIid } from './internal_ids.js';
 import { migrationStatus } from './migrate.js';
 import { containsText, equalsIgnoringCase, ilike, likeEscape, startsWithText } from './text.js';
@@ -36,6 +36,21 @@ describe(`database layer (${testDatabase})`, () => {
   after(() => s.close());
 
   const users = () => db.selectFrom('users').where('username', 'like', 'dialect-%');
+
+  it('names the column of a NOT NULL violation on both databases (answered 400, never 500)', async () => {
+    const err = await db
+      .updateTable('users')
+      .set({ name: null as unknown as string })
+      .where('username', '=', 'dialect-a')
+      .execute()
+      .then(
+        () => null,
+        (e: unknown) => e,
+      );
+    assert.ok(err, 'the update must fail');
+    assert.equal(notNullViolationColumn(err), 'name');
+    assert.equal(notNullViolationColumn(new Error('other')), null);
+  });
 
   it('reads timestamps back as the ISO string written (UTC, milliseconds, Z)', async () => {
     const row = await users().select(['created_at', 'updated_at']).executeTakeFirstOrThrow();

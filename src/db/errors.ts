@@ -23,3 +23,19 @@ const TRANSIENT_PG_CODES = new Set([
   '53300', // too_many_connections
   '57P03', // cannot_connect_now (starting up / shutting down)
 ]);
+
+/**
+ * The column a write left empty though it may not be (SQLite's SQLITE_CONSTRAINT_NOTNULL,
+ * PostgreSQL's not_null_violation 23502), or null for any other error. A client that sends an
+ * explicit `null` for a setting the schema requires gets a 400 naming it, never a 500.
+ */
+export function notNullViolationColumn(err: unknown): string | null {
+  if (!err || typeof err !== 'object') return null;
+  const { code, message, column } = err as { code?: unknown; message?: unknown; column?: unknown };
+  if (code === '23502' && typeof column === 'string') return column;
+  if (code === 'SQLITE_CONSTRAINT_NOTNULL' && typeof message === 'string') {
+    const match = /NOT NULL constraint failed: \w+\.(\w+)/.exec(message);
+    return match ? match[1]! : null;
+  }
+  return null;
+}

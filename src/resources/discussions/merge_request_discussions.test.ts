@@ -137,6 +137,12 @@ describe('merge request discussions', () => {
       position: position({ old_line: 5 }),
     });
     assert.deepEqual([removed.notes[0].position?.old_line, removed.notes[0].position?.new_line], [5, null]);
+    // go-gitlab sends "line_range": null with every position.
+    const nullRange = await s.request(`${url}/discussions`, {
+      method: 'POST',
+      body: { body: 'null range', position: { ...position({ new_line: 5 }), line_range: null } },
+    });
+    assert.equal(nullRange.status, 201, nullRange.text);
     const context = await api<Discussion>(s, 'POST', `${url}/discussions`, {
       body: 'ctx',
       position: position({ old_line: 3, new_line: 3 }),

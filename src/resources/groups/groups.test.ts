@@ -61,6 +61,22 @@ describe('groups', () => {
     assert.equal((await s.request(`/groups/${sub.id}`)).status, 200);
   });
 
+  test('explicit nulls for settings are no change (go-gitlab sends "default_branch_protection": null)', async () => {
+    const made = await s.request('/groups', {
+      method: 'POST',
+      body: { name: 'nulls', path: unique('nulls'), default_branch_protection: null, lfs_enabled: null },
+    });
+    assert.equal(made.status, 201, made.text);
+    const g = made.body as { id: number; default_branch_protection: number; lfs_enabled: boolean };
+    assert.deepEqual([g.default_branch_protection, g.lfs_enabled], [2, true]);
+    const edited = await s.request(`/groups/${g.id}`, {
+      method: 'PUT',
+      body: { emails_disabled: null, description: 'd' },
+    });
+    assert.equal(edited.status, 200, edited.text);
+    assert.equal((edited.body as { emails_disabled: boolean }).emails_disabled, false);
+  });
+
   test('C21: bad input answers GitLab errors', async () => {
     const missing = await s.request('/groups', { method: 'POST', body: {} });
     assert.equal(missing.status, 400);

@@ -46,24 +46,26 @@ function failedToSave(errors: Errors): ApiError {
   return new ApiError(400, { message: `Failed to save group {${inner}}` });
 }
 
+// An explicit null for a setting (go-gitlab sends `"default_branch_protection": null`) is no
+// change: GitLab falls back to the inherited or instance value.
 function settingValues(a: GroupAttrs): Updateable<NamespacesTable> {
   const v: Updateable<NamespacesTable> = {};
   if (a.description !== undefined) v.description = a.description ?? '';
-  if (a.share_with_group_lock !== undefined) v.share_with_group_lock = a.share_with_group_lock;
-  if (a.require_two_factor_authentication !== undefined)
+  if (a.share_with_group_lock != null) v.share_with_group_lock = a.share_with_group_lock;
+  if (a.require_two_factor_authentication != null)
     v.require_two_factor_authentication = a.require_two_factor_authentication;
-  if (a.two_factor_grace_period !== undefined) v.two_factor_grace_period = a.two_factor_grace_period;
-  if (a.project_creation_level !== undefined) v.project_creation_level = a.project_creation_level;
-  if (a.subgroup_creation_level !== undefined) v.subgroup_creation_level = a.subgroup_creation_level;
-  if (a.auto_devops_enabled !== undefined) v.auto_devops_enabled = a.auto_devops_enabled;
-  if (a.emails_disabled !== undefined) v.emails_enabled = !a.emails_disabled;
-  if (a.emails_enabled !== undefined) v.emails_enabled = a.emails_enabled;
-  if (a.mentions_disabled !== undefined) v.mentions_disabled = a.mentions_disabled;
-  if (a.lfs_enabled !== undefined) v.lfs_enabled = a.lfs_enabled;
-  if (a.request_access_enabled !== undefined) v.request_access_enabled = a.request_access_enabled;
+  if (a.two_factor_grace_period != null) v.two_factor_grace_period = a.two_factor_grace_period;
+  if (a.project_creation_level != null) v.project_creation_level = a.project_creation_level;
+  if (a.subgroup_creation_level != null) v.subgroup_creation_level = a.subgroup_creation_level;
+  if (a.auto_devops_enabled != null) v.auto_devops_enabled = a.auto_devops_enabled;
+  if (a.emails_disabled != null) v.emails_enabled = !a.emails_disabled;
+  if (a.emails_enabled != null) v.emails_enabled = a.emails_enabled;
+  if (a.mentions_disabled != null) v.mentions_disabled = a.mentions_disabled;
+  if (a.lfs_enabled != null) v.lfs_enabled = a.lfs_enabled;
+  if (a.request_access_enabled != null) v.request_access_enabled = a.request_access_enabled;
   if (a.default_branch !== undefined) v.default_branch = a.default_branch || null;
-  if (a.default_branch_protection !== undefined) v.default_branch_protection = a.default_branch_protection;
-  if (a.prevent_sharing_groups_outside_hierarchy !== undefined)
+  if (a.default_branch_protection != null) v.default_branch_protection = a.default_branch_protection;
+  if (a.prevent_sharing_groups_outside_hierarchy != null)
     v.prevent_sharing_groups_outside_hierarchy = a.prevent_sharing_groups_outside_hierarchy;
   return v;
 }

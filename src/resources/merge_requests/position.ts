@@ -78,7 +78,8 @@ export function parsePosition(raw: unknown): DiffPosition {
     if (v === 'invalid') errors.push(`position[${key}] is invalid`);
     else out[key] = v;
   }
-  if (h.line_range !== undefined && !isPlainObject(h.line_range))
+  // go-gitlab sends `"line_range": null` with every position: null is no range, as Grape takes it.
+  if (h.line_range != null && !isPlainObject(h.line_range))
     errors.push('position[line_range] is invalid');
   if (errors.length) throw invalidParams(errors);
   const base = {

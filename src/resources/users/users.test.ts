@@ -414,6 +414,12 @@ describe('users', () => {
     assert.deepEqual(publicEmail.body, { message: { public_email: ['is not an email you own'] } });
     const missing = await s.request('/users/999999', { method: 'PUT', body: { name: 'x' } });
     assert.deepEqual(missing.body, { message: '404 User Not Found' });
+    const nullName = await s.request(`/users/${(await createUser(s)).id}`, {
+      method: 'PUT',
+      body: { name: null },
+    });
+    assert.equal(nullName.status, 400);
+    assert.deepEqual(nullName.body, { message: { name: ["can't be blank"] } });
   });
 
   test('DELETE /users/:id: 204, then 404; If-Unmodified-Since in the past is 412 (C25)', async () => {

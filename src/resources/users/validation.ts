@@ -62,8 +62,12 @@ export function checkUsername(errors: Errors, username: string): void {
     addError(errors, 'username', `${username} is a reserved name`);
 }
 
-export function checkName(errors: Errors, name: string): void {
-  if (name.trim() === '') addError(errors, 'name', "can't be blank");
+export function checkName(errors: Errors, name: string | null): void {
+  // An explicit JSON null is blank, as Rails validates it.
+  if (name === null || name.trim() === '') {
+    addError(errors, 'name', "can't be blank");
+    return;
+  }
   if (name.length > MAX_STRING) addError(errors, 'name', 'is too long (maximum is 255 characters)');
 }
 
