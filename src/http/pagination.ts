@@ -63,8 +63,11 @@ export async function paginate<O>(
   query: AnySelect<O>,
   opts: {
     keysetType?: string;
-    /** The rows the total counts, when a cheaper query finds the same rows as `query` (default `query`). */
-    count?: AnySelect<unknown>;
+    /**
+     * The rows the total counts, when a cheaper query finds the same rows as `query` (default
+     * `query`), or the total when the caller knows it already.
+     */
+    count?: AnySelect<unknown> | number;
   } = {},
 ): Promise<O[]> {
   const { page, perPage } = pageParams(ctx);
@@ -79,6 +82,7 @@ export async function paginate<O>(
 
   let total: number | null;
   if (!hasNext && (rows.length > 0 || page === 1)) total = offset + rows.length;
+  else if (typeof opts.count === 'number') total = opts.count;
   else total = await countUpTo(ctx.deps, opts.count ?? query, COUNT_LIMIT + 1);
   if (total !== null && total > COUNT_LIMIT) total = null;
 

@@ -438,10 +438,37 @@ export async function findIssues(
   return (await findIssueList(db, viewer, f, today)).page;
 }
 
-/** findIssues, and the query of the rows its total counts (for paginate's `count`). */
+/** At most this many label matches are read into the page query as ids (see findIssueList). */
+const FEW_MATCHES = 100;
+
+/**
+ * findIssues, and what its total counts (for paginate's `count`): a query, or the total itself.
+ * A page walks the order's index and stops after a page of matches, which is quick when matches
+ * are common and reads the whole project when they are rare (a common and a rare label). So when
+ * the label links alone answer the filters (onlyProject), their first few matches are read first:
+ * if there are no more than FEW_MATCHES, the page is those issues by id, sorted, and the total is
+ * their number.
+ */
 export async function findIssueList(db: Db, viewer: User | null, f: IssueFilters, today: string) {
   const state = f.state === 'opened' || f.state === 'closed' ? f.state : undefined;
   const c = await issueConditions(db, viewer, f, today, state);
+  const matched = c.onlyProject ? matchedLinks(c) : null;
+  if (matched) {
+    const ids = (
+      await db
+        .selectFrom(matched)
+        .select(sql<number>`matched.target_id`.as('id'))
+        .limit(FEW_MATCHES + 1)
+        .execute()
+    ).map((r) => r.id);
+    if (ids.length <= FEW_MATCHES) {
+      const page = db
+        .selectFrom('issues')
+        .selectAll('issues')
+        .where(ids.length ? sql<SqlBool>`${sql.ref('issues.id')} in (${sql.join(ids)})` : none);
+      return { page: sorted(page, f.order_by, f.sort), count: ids.length };
+    }
+  }
   return { page: sorted(issuesWhere(db, c), f.order_by, f.sort), count: issueCountQuery(db, c) };
 }
 

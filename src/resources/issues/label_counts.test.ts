@@ -108,6 +108,31 @@ describe('label filters with a state: pages, totals and statistics stay exact', 
     await assertExact(`/groups/${group.id}/issues`);
   });
 
+  test('more matches than a page reads by id: the walked page and the index-only total', async () => {
+    const big = await createProject(s, { namespace_id: group.id });
+    await addMember(s, 'projects', big.id, dev.id, 30);
+    const bigUrl = `/projects/${big.id}/issues`;
+    for (let i = 1; i <= 130; i++)
+      await api(s, 'POST', bigUrl, { title: `b${i}`, labels: i % 3 ? 'many,also' : 'many' });
+    for (let i = 1; i <= 130; i += 10) await api(s, 'PUT', `${bigUrl}/${i}`, { state_event: 'close' });
+    for (const q of ['labels=many', 'labels=many,also']) {
+      const everything = [
+        ...(await api<Json[]>(s, 'GET', `${bigUrl}?${q}&per_page=100`, undefined, dev.token)),
+        ...(await api<Json[]>(s, 'GET', `${bigUrl}?${q}&per_page=100&page=2`, undefined, dev.token)),
+      ];
+      for (const state of ['opened', 'closed']) {
+        const expected = everything.filter((i) => i.state === state).map((i) => i.id);
+        const first = await s.request(`${bigUrl}?${q}&state=${state}&per_page=5`, { token: dev.token });
+        assert.deepEqual(
+          (first.body as Json[]).map((i) => i.id),
+          expected.slice(0, 5),
+          `${q}&state=${state}`,
+        );
+        assert.equal(first.headers.get('x-total'), String(expected.length), `${q}&state=${state} total`);
+      }
+    }
+  });
+
   test('closing, reopening, relabelling and moving keep the copied state right', async () => {
     await api(s, 'PUT', `${url}/1`, { state_event: 'close' });
     await api(s, 'PUT', `${url}/3`, { state_event: 'reopen' });
