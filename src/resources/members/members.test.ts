@@ -111,7 +111,7 @@ describe('members', () => {
     assert.equal(last.status, 403);
   });
 
-  test('/members/all: inherited members, highest level wins', async () => {
+  test('/members/all: inherited members, highest level wins; a direct membership below an inherited one is refused', async () => {
     const g = await post('/groups', { name: 'a', path: unique('all') });
     const sub = await post('/groups', { name: 's', path: 's', parent_id: g.id });
     const project = await post('/projects', { name: 'p', namespace_id: sub.id });
@@ -119,8 +119,35 @@ describe('members', () => {
     const b = await createUser(s);
     await post(`/groups/${g.id}/members`, { user_id: a.id, access_level: 20 });
     await post(`/projects/${project.id}/members`, { user_id: a.id, access_level: 30 });
-    await post(`/groups/${sub.id}/members`, { user_id: b.id, access_level: 40 });
+    // A lower direct membership can only predate the group one: GitLab refuses to add it after.
     await post(`/projects/${project.id}/members`, { user_id: b.id, access_level: 10 });
+    await post(`/groups/${sub.id}/members`, { user_id: b.id, access_level: 40 });
+    const c = await createUser(s);
+    await post(`/groups/${g.id}/members`, { user_id: c.id, access_level: 30 });
+    const below = await s.request(`/projects/${project.id}/members`, {
+      method: 'POST',
+      body: { user_id: c.id, access_level: 20 },
+    });
+    assert.equal(below.status, 400);
+    assert.deepEqual(below.body, {
+      message: {
+        access_level: ['should be greater than or equal to Developer inherited membership from group a'],
+      },
+    });
+    const belowInSub = await s.request(`/groups/${sub.id}/members`, {
+      method: 'POST',
+      body: { user_id: c.id, access_level: 10 },
+    });
+    assert.equal(belowInSub.status, 400);
+    await post(`/projects/${project.id}/members`, { user_id: c.id, access_level: 30 });
+    const lowered = await s.request(`/projects/${project.id}/members/${c.id}`, {
+      method: 'PUT',
+      body: { access_level: 20 },
+    });
+    assert.equal(lowered.status, 400);
+    assert.equal(((await s.request(`/projects/${project.id}/members/${c.id}`)).body as Member).access_level, 30);
+    await s.request(`/projects/${project.id}/members/${c.id}`, { method: 'DELETE' });
+    await s.request(`/groups/${g.id}/members/${c.id}`, { method: 'DELETE' });
     const direct = (await s.request(`/projects/${project.id}/members`)).body as Member[];
     assert.deepEqual(
       direct.map((m) => [m.username, m.access_level]),

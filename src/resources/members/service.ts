@@ -1,7 +1,7 @@
 import type { Deps } from '../../deps.js';
 import { nowIso } from '../../deps.js';
 import type { User } from '../../http/auth.js';
-import { conflict, forbidden, notFound } from '../../http/errors.js';
+import { conflict, forbidden, notFound, validationFailed } from '../../http/errors.js';
 import { ACCESS } from '../../permissions/groups.js';
 import type { MemberSource } from './finder.js';
 
@@ -14,6 +14,49 @@ async function ownerCount(deps: Deps, source: MemberSource): Promise<number> {
     .where('access_level', '=', ACCESS.OWNER)
     .executeTakeFirstOrThrow();
   return Number(row.n);
+}
+
+/** Gitlab::Access.human_access: the role names GitLab prints in messages. */
+const ROLE_NAMES: Record<number, string> = {
+  [ACCESS.MINIMAL_ACCESS]: 'Minimal Access',
+  [ACCESS.GUEST]: 'Guest',
+  [ACCESS.PLANNER]: 'Planner',
+  [ACCESS.REPORTER]: 'Reporter',
+  [ACCESS.DEVELOPER]: 'Developer',
+  [ACCESS.MAINTAINER]: 'Maintainer',
+  [ACCESS.OWNER]: 'Owner',
+};
+
+/**
+ * Member#higher_access_level_than_group: a direct membership may not grant less than the user's
+ * highest membership in an ancestor group (a project's groups, a subgroup's parents). 400 with
+ * GitLab's model error otherwise.
+ */
+async function checkNotBelowInherited(deps: Deps, source: MemberSource, userId: number, level: number) {
+  const groupId = source.type === 'Project' ? source.namespaceId : source.id;
+  if (groupId === null) return;
+  const highest = await deps.db
+    .selectFrom('namespace_hierarchy as h')
+    .innerJoin('namespaces as n', 'n.id', 'h.ancestor_id')
+    .innerJoin('members as m', (j) =>
+      j
+        .onRef('m.source_id', '=', 'h.ancestor_id')
+        .on('m.source_type', '=', 'Namespace')
+        .on('m.user_id', '=', userId),
+    )
+    .select(['m.access_level', 'n.name'])
+    .where('h.descendant_id', '=', groupId)
+    .where('n.type', '=', 'Group')
+    .$if(source.type === 'Namespace', (q) => q.where('h.ancestor_id', '!=', source.id))
+    .orderBy('m.access_level', 'desc')
+    .limit(1)
+    .executeTakeFirst();
+  if (highest && Number(highest.access_level) > level)
+    throw validationFailed({
+      access_level: [
+        `should be greater than or equal to ${ROLE_NAMES[Number(highest.access_level)]} inherited membership from group ${highest.name}`,
+      ],
+    });
 }
 
 /** POST …/members: 409 when the user is already a direct member. */
@@ -32,6 +75,7 @@ export async function addMember(
     .where('user_id', '=', user.id)
     .executeTakeFirst();
   if (existing) throw conflict('Member already exists');
+  await checkNotBelowInherited(deps, source, user.id, attrs.access_level);
   const now = nowIso(deps);
   return deps.db
     .insertInto('members')
@@ -140,6 +184,8 @@ export async function updateMember(
     (await ownerCount(deps, source)) <= 1
   )
     throw forbidden();
+  if (attrs.access_level !== undefined)
+    await checkNotBelowInherited(deps, source, userId, attrs.access_level);
   return deps.db
     .updateTable('members')
     .set({
