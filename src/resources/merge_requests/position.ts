@@ -79,8 +79,7 @@ export function parsePosition(raw: unknown): DiffPosition {
     else out[key] = v;
   }
   // go-gitlab sends `"line_range": null` with every position: null is no range, as Grape takes it.
-  if (h.line_range != null && !isPlainObject(h.line_range))
-    errors.push('position[line_range] is invalid');
+  if (h.line_range != null && !isPlainObject(h.line_range)) errors.push('position[line_range] is invalid');
   if (errors.length) throw invalidParams(errors);
   const base = {
     base_sha: out.base_sha as string,
