@@ -145,7 +145,10 @@ describe('members', () => {
       body: { access_level: 20 },
     });
     assert.equal(lowered.status, 400);
-    assert.equal(((await s.request(`/projects/${project.id}/members/${c.id}`)).body as Member).access_level, 30);
+    assert.equal(
+      ((await s.request(`/projects/${project.id}/members/${c.id}`)).body as Member).access_level,
+      30,
+    );
     await s.request(`/projects/${project.id}/members/${c.id}`, { method: 'DELETE' });
     await s.request(`/groups/${g.id}/members/${c.id}`, { method: 'DELETE' });
     const direct = (await s.request(`/projects/${project.id}/members`)).body as Member[];
