@@ -2,7 +2,10 @@
 // GET /projects (offset page 1 and page 400, keyset at the start and at the end) and
 // GET /projects/:id of a private project, as a signed-in member — each compared in the same run
 // with a bare Fastify handler answering the same bytes.
+// Besides req/s it reports the CPU time (user + system, from /proc) each server process spent per
+// request during the load: far less sensitive to other load on the machine than throughput.
 //   npx tsx bench/projects.ts [--duration 5] [--connections 20] [--database sqlite|postgres] [--only :id]
+//     [--cpu-prof DIR]  (writes a CPU profile of the labforge server to DIR)
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -24,6 +27,7 @@ const only = args.get('only');
 const GROUPS = Number(args.get('groups') ?? 1000);
 const PER_GROUP = Number(args.get('per-group') ?? 100);
 const ROOT_TOKEN = 'glpat-benchmarkbenchmark00';
+const cpuProfDir = args.get('cpu-prof');
 
 // ---- the bare yardstick (this file, run with --bare) ---------------------------------------------
 
@@ -43,11 +47,29 @@ interface Result {
   rps: number;
   p99: number;
   errors: number;
+  /** CPU µs the server process spent per request answered. */
+  cpuUs: number;
 }
 
-async function load(url: string, headers: Record<string, string>): Promise<Result> {
+const TICK_US = 1e6 / 100; // USER_HZ
+
+/** A process's CPU time so far (user + system), in µs, from /proc/<pid>/stat. */
+function cpuTimeUs(pid: number): number {
+  const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * TICK_US;
+}
+
+async function load(url: string, headers: Record<string, string>, pid: number): Promise<Result> {
+  const before = cpuTimeUs(pid);
   const r = await autocannon({ url, headers, duration, connections, pipelining: 1 });
-  return { rps: Math.round(r.requests.average), p99: r.latency.p99, errors: r.errors + r.non2xx };
+  const used = cpuTimeUs(pid) - before;
+  return {
+    rps: Math.round(r.requests.average),
+    p99: r.latency.p99,
+    errors: r.errors + r.non2xx,
+    cpuUs: used / Math.max(1, r.requests.total),
+  };
 }
 
 // ---- the run -------------------------------------------------------------------------------------
@@ -80,7 +102,11 @@ async function main() {
   await waitFor200(`${base}/user`, rootHeaders);
   await stop(first);
   const seeded = await seedProjects(databaseUrl, dataDir, { groups: GROUPS, perGroup: PER_GROUP });
-  const server = spawn(process.execPath, command, { env, stdio: ['ignore', 'ignore', 'inherit'] });
+  const profile = cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', cpuProfDir] : [];
+  const server = spawn(process.execPath, [...profile, ...command], {
+    env,
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
   await waitFor200(`${base}/user`, headers);
 
   // Check the seed through HTTP, as a client would see it.
@@ -115,21 +141,22 @@ async function main() {
   await waitFor200(`http://127.0.0.1:${barePort}/bare/0`, {});
 
   const lines = [
-    `machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}; ${database}; ${duration}s per endpoint, ${connections} connections`,
+    `machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, node ${process.version}; ${database}; ${duration}s per endpoint, ${connections} connections; load average ${os.loadavg()[0]!.toFixed(2)} at the start`,
     `seed: ${GROUPS} groups, ${GROUPS * PER_GROUP} projects (ids ${seeded.minId}–${seeded.maxId}) in ${seeded.seconds.toFixed(1)} s straight into the database; GET /projects as admin: x-total ${total === null ? 'absent (over 10,000, C42)' : total}`,
     '',
-    '| endpoint (as a signed-in member) | rows | bytes | labforge req/s | p99 ms | bare req/s | ratio | errors |',
-    '|---|---|---|---|---|---|---|---|',
+    '| endpoint (as a signed-in member) | rows | bytes | labforge req/s | p99 ms | bare req/s | ratio | errors | CPU µs/req labforge | bare | bare/labforge |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
   ];
   for (const [i, name] of names.entries()) {
     if (only && !name.includes(only)) continue;
-    const r = await load(urls[name]!, headers);
-    const b = await load(`http://127.0.0.1:${barePort}/bare/${i}`, {});
+    const r = await load(urls[name]!, headers, server.pid!);
+    const b = await load(`http://127.0.0.1:${barePort}/bare/${i}`, {}, bare.pid!);
     const n = name.includes(':id') ? 1 : rows(i);
     lines.push(
-      `| ${name} | ${n} | ${bodies[String(i)]!.length} | ${r.rps} | ${r.p99} | ${b.rps} | ${(r.rps / b.rps).toFixed(2)} | ${r.errors} |`,
+      `| ${name} | ${n} | ${bodies[String(i)]!.length} | ${r.rps} | ${r.p99} | ${b.rps} | ${(r.rps / b.rps).toFixed(2)} | ${r.errors} | ${r.cpuUs.toFixed(0)} | ${b.cpuUs.toFixed(0)} | ${(b.cpuUs / r.cpuUs).toFixed(2)} |`,
     );
   }
+  lines.push('', `load average ${os.loadavg()[0]!.toFixed(2)} at the end`);
   await stop(bare);
   await stop(server);
   await pgStop?.();
