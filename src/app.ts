@@ -226,26 +226,42 @@ async function registerBodyParsers(app: FastifyInstance): Promise<void> {
   });
   // Anything else (text/plain from a bare `curl -d`, octet streams) is kept as bytes, never an error.
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
-  // Multipart fields nest too; files arrive as { filename, mimetype, data }.
-  await app.register(multipart, {
-    attachFieldsToBody: 'keyValues',
-    onFile: bufferFile,
-    limits: { fileSize: Number.MAX_SAFE_INTEGER },
-  });
-  app.addHook('preValidation', async (request: FastifyRequest) => {
-    if (request.isMultipart() && request.body && typeof request.body === 'object') {
-      const pairs = Object.entries(request.body as Params).flatMap(([k, v]) =>
-        Array.isArray(v) ? v.map((x) => [k, x] as const) : [[k, v] as const],
-      );
-      request.body = nestPairs(pairs);
-    }
+  // Multipart: the plugin's parser and its part reader, without its hooks. Those run on every
+  // request as promises (onRequest, onResponse) only to delete the temporary files of
+  // saveRequestFiles(), which labforge never calls; the body is read by the hook below instead.
+  const withoutHooks = Object.create(app) as FastifyInstance;
+  withoutHooks.addHook = (() => withoutHooks) as unknown as FastifyInstance['addHook'];
+  await new Promise<void>((resolve, reject) =>
+    multipart(withoutHooks, { limits: { fileSize: Number.MAX_SAFE_INTEGER } }, (err?: Error) =>
+      err ? reject(err) : resolve(),
+    ),
+  );
+  // Callback style: it costs nothing on the requests that are not multipart.
+  app.addHook('preValidation', (request, _reply, done) => {
+    if (!request.isMultipart()) return done();
+    multipartBody(request).then((body) => {
+      request.body = body;
+      done();
+    }, done);
   });
 }
 
-async function bufferFile(
-  this: FastifyRequest,
-  part: import('@fastify/multipart').MultipartFile,
-): Promise<void> {
-  const data = await part.toBuffer();
-  (part as unknown as { value: unknown }).value = { filename: part.filename, mimetype: part.mimetype, data };
+/**
+ * Multipart fields nest too (C50, C51); files arrive as { filename, mimetype, data }. Values of a
+ * repeated name stay together, in the order the names first appear.
+ */
+async function multipartBody(request: FastifyRequest): Promise<Params> {
+  const byName = new Map<string, unknown[]>();
+  for await (const part of request.parts()) {
+    const value =
+      part.type === 'file'
+        ? { filename: part.filename, mimetype: part.mimetype, data: await part.toBuffer() }
+        : part.value;
+    const values = byName.get(part.fieldname);
+    if (values) values.push(value);
+    else byName.set(part.fieldname, [value]);
+  }
+  const pairs: Array<readonly [string, unknown]> = [];
+  for (const [name, values] of byName) for (const v of values) pairs.push([name, v]);
+  return nestPairs(pairs);
 }

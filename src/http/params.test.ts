@@ -54,6 +54,36 @@ describe('parameters', () => {
     assert.deepEqual((res.body as { scopes: string[] }).scopes, ['read_api', 'read_user']);
   });
 
+  test('C50, C51: multipart bodies carry arrays, and file parts beside fields', async () => {
+    const user = await createUser(s);
+    const form = new FormData();
+    form.append('name', 'multipart-array');
+    form.append('scopes[]', 'read_api');
+    form.append('scopes[]', 'read_user');
+    const made = await fetch(`${s.url}/api/v4/users/${user.id}/personal_access_tokens`, {
+      method: 'POST',
+      headers: { 'private-token': s.rootToken },
+      body: form,
+    });
+    const token = (await made.json()) as { scopes: string[]; name: string };
+    assert.equal(made.status, 201, JSON.stringify(token));
+    assert.equal(token.name, 'multipart-array');
+    assert.deepEqual(token.scopes, ['read_api', 'read_user']);
+
+    // A file upload (the avatar, accepted and ignored) does not disturb the fields beside it.
+    const withFile = new FormData();
+    withFile.append('bio', 'sent with a file');
+    withFile.append('avatar', new Blob([new Uint8Array([137, 80, 78, 71])], { type: 'image/png' }), 'a.png');
+    const updated = await fetch(`${s.url}/api/v4/users/${user.id}`, {
+      method: 'PUT',
+      headers: { 'private-token': s.rootToken },
+      body: withFile,
+    });
+    const body = (await updated.json()) as { bio: string };
+    assert.equal(updated.status, 200, JSON.stringify(body));
+    assert.equal(body.bio, 'sent with a file');
+  });
+
   test('C51: nesting as Rack nests it: arrays, hashes, arrays of hashes, indexed hashes', () => {
     assert.deepEqual(parseNestedQuery('a[]=1&a[]=2&b=x'), { a: ['1', '2'], b: 'x' });
     assert.deepEqual(parseNestedQuery('h[key]=v&h[other]=w'), { h: { key: 'v', other: 'w' } });

@@ -46,20 +46,20 @@ export function matchGitRoute(method: string, url: string): GitRoute | null {
 
 // GET <project>.git/info/refs, POST <project>.git/git-upload-pack|git-receive-pack — doc/topics/git (smart HTTP)
 export function gitHttpResource(app: FastifyInstance, deps: Deps): void {
-  app.addHook('onRequest', async (request, reply) => {
-    const route = matchGitRoute(request.method, request.url);
-    if (!route) return;
+  // Callback style with the API prefix tested first: every API request passes through this hook,
+  // and an async hook would cost it a promise.
+  app.addHook('onRequest', (request, reply, done) => {
+    const route = request.url.startsWith('/api/') ? null : matchGitRoute(request.method, request.url);
+    if (!route) return done();
+    reply.hijack();
     if (route.action === 'advertise') {
       const service = new URLSearchParams(request.url.split('?')[1] ?? '').get('service');
       if (!isGitService(service)) {
-        reply.hijack();
         reply.raw.writeHead(403, { 'content-type': 'text/plain; charset=utf-8' });
         reply.raw.end('Dumb HTTP protocol is not supported');
-        return reply;
+        return done();
       }
     }
-    reply.hijack();
-    await serveGitRequest(deps, request, reply.raw, route);
-    return reply;
+    serveGitRequest(deps, request, reply.raw, route).then(() => done(), done);
   });
 }
