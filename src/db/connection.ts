@@ -15,7 +15,7 @@ import {
   type SqliteStatement,
 } from 'kysely';
 import type PgModule from 'pg';
-import { attachDirectReader, type DirectReader } from './prepared.js';
+import { attachDirectReader, type DirectReader, type DirectSnapshot } from './prepared.js';
 import type { Database } from './schema.js';
 
 export type Db = Kysely<Database>;
@@ -57,7 +57,7 @@ function openSqlite(file: string): OpenDatabase {
     dialect: new ImmediateSqliteDialect({ database: cachedStatements(raw) }),
   });
   const reader = openReader(file);
-  attachDirectReader(db, reader.read);
+  attachDirectReader(db, reader.read, reader.snapshot);
   return {
     db,
     dialect: 'sqlite',
@@ -86,12 +86,14 @@ function readPragmas(raw: SQLite.Database): void {
  * other request's open transaction. Each read here is its own snapshot of what is committed (WAL),
  * as another process sees it: a revoked token stops working the moment the revoke commits.
  */
-function openReader(file: string): { read: DirectReader; close(): void } {
+function openReader(file: string): { read: DirectReader; snapshot: DirectSnapshot; close(): void } {
   const raw = new SQLite(file);
   raw.pragma('busy_timeout = 15000');
   raw.pragma('query_only = ON');
   readPragmas(raw);
   const statements = new Map<string, RowReader>();
+  const begin = raw.prepare('begin');
+  const commit = raw.prepare('commit');
   return {
     read(sql, parameters) {
       let reader = statements.get(sql);
@@ -100,6 +102,16 @@ function openReader(file: string): { read: DirectReader; close(): void } {
         statements.set(sql, reader);
       }
       return reader.all(bindable(parameters));
+    },
+    // A deferred transaction: the first read takes the snapshot, commit releases it.
+    snapshot<T>(fn: () => T): T {
+      if (raw.inTransaction) return fn();
+      begin.run();
+      try {
+        return fn();
+      } finally {
+        if (raw.inTransaction) commit.run();
+      }
     },
     close: () => raw.close(),
   };

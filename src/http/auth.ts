@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import type { Selectable } from 'kysely';
 import type { Db } from '../db/connection.js';
-import { preparedQuery } from '../db/prepared.js';
+import { omitColumns, preparedQuery } from '../db/prepared.js';
 import type { UsersTable } from '../db/schema.js';
 import type { Deps } from '../deps.js';
 import {
@@ -76,6 +76,16 @@ const tokenWithUser = preparedQuery(
   ['sample-digest'],
 );
 
+const withoutTokenColumns = omitColumns([
+  'token_id',
+  'token_scopes',
+  'token_revoked',
+  'token_expires_at',
+  'token_last_used_at',
+  'token_impersonation',
+  'settings_data',
+]);
+
 /** The caller, and the instance settings when the credentials' query read them too. */
 export interface ResolvedCaller {
   caller: Caller | null;
@@ -106,16 +116,8 @@ export async function resolveCallerAndSettings(
   if (!row || row.token_revoked) throw unauthorized();
   const now = deps.clock.now();
   if (row.token_expires_at && row.token_expires_at <= now.toISOString().slice(0, 10)) throw unauthorized();
-  const {
-    token_id,
-    token_scopes,
-    token_revoked: _r,
-    token_expires_at: _e,
-    token_last_used_at,
-    token_impersonation,
-    settings_data,
-    ...user
-  } = row;
+  const { token_id, token_scopes, token_last_used_at, token_impersonation, settings_data } = row;
+  const user: User = withoutTokenColumns(row);
   const settings = settingsFromData(settings_data);
   // Impersonation tokens (C16) stop working the moment the instance switches impersonation off.
   if (token_impersonation && !settings.impersonation_enabled) throw impersonationDisabled();

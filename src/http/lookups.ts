@@ -1,5 +1,5 @@
 import type { Db } from '../db/connection.js';
-import { preparedQuery } from '../db/prepared.js';
+import { inOneSnapshot, omitColumns, preparedQuery } from '../db/prepared.js';
 import { type GroupSubject, type Namespace, visibleByLevel } from '../permissions/groups.js';
 import { can } from '../permissions/index.js';
 import type { Project, ProjectSubject } from '../permissions/projects.js';
@@ -131,29 +131,43 @@ const projectByIdWithAccess = preparedQuery(
   [-90_001, -90_002, '0000-01-01'],
 );
 
-const namespaceById = preparedQuery(
-  (db: Db, id: number) => db.selectFrom('namespaces').selectAll().where('id', '=', id),
+const withoutLevels = omitColumns(['lf_access', 'lf_direct', 'lf_group']);
+
+/** The namespace of a project by the project's id: read beside the project, in the same snapshot. */
+const namespaceOfProject = preparedQuery(
+  (db: Db, projectId: number) =>
+    db
+      .selectFrom('namespaces as n')
+      .innerJoin('projects as p', 'p.namespace_id', 'n.id')
+      .selectAll('n')
+      .where('p.id', '=', projectId),
   [-90_001],
 );
 
-/** findProject's common case, a numeric id: two prepared statements, no query building. */
+/** findProject's common case, a numeric id: two prepared statements in one snapshot, no query building. */
 async function projectSubjectById(db: Db, user: User | null, id: number): Promise<ProjectSubject | null> {
-  let subject: ProjectSubject;
   if (user) {
-    const row = await projectByIdWithAccess(db, id, user.id, new Date().toISOString().slice(0, 10));
-    if (!row) return null;
-    const { lf_access, lf_direct, lf_group, ...project } = row;
-    const namespace = await namespaceById(db, project.namespace_id);
-    if (!namespace) return null;
-    const access = Number(lf_access ?? 0);
-    subject = { project, namespace, access, direct: Number(lf_direct ?? 0), group: Number(lf_group ?? 0) };
-  } else {
-    const project = await projectById(db, id);
-    const namespace = project && (await namespaceById(db, project.namespace_id));
-    if (!project || !namespace) return null;
-    subject = { project, namespace, access: 0, direct: 0, group: 0 };
+    const today = new Date().toISOString().slice(0, 10);
+    const [row, namespace] = await Promise.all(
+      inOneSnapshot(
+        db,
+        () => [projectByIdWithAccess(db, id, user.id, today), namespaceOfProject(db, id)] as const,
+      ),
+    );
+    if (!row || !namespace) return null;
+    return {
+      project: withoutLevels(row),
+      namespace,
+      access: Number(row.lf_access ?? 0),
+      direct: Number(row.lf_direct ?? 0),
+      group: Number(row.lf_group ?? 0),
+    };
   }
-  return subject;
+  const [project, namespace] = await Promise.all(
+    inOneSnapshot(db, () => [projectById(db, id), namespaceOfProject(db, id)] as const),
+  );
+  if (!project || !namespace) return null;
+  return { project, namespace, access: 0, direct: 0, group: 0 };
 }
 
 export async function findProject(db: Db, user: User | null, idOrPath: string): Promise<ProjectSubject> {

@@ -1,5 +1,5 @@
 import type { Db } from '../../db/connection.js';
-import { preparedQuery, preparedRows } from '../../db/prepared.js';
+import { inOneSnapshot, preparedQuery, preparedRows } from '../../db/prepared.js';
 import type { User } from '../../http/auth.js';
 import { projectSubjects } from '../../http/lookups.js';
 import { can } from '../../permissions/index.js';
@@ -42,13 +42,19 @@ const userById = preparedQuery(
 async function projectView(db: Db, viewer: User | null, subject: ProjectSubject): Promise<ProjectView> {
   const p = subject.project;
   const ownerId = subject.namespace.type === 'User' ? subject.namespace.owner_id : null;
-  const [topics, forks, shares, owner, forkedFrom] = await Promise.all([
-    topicsOf(db, p.id),
-    forksCountOf(db, p.id),
-    sharesOf(db, p.id),
-    ownerId !== null ? userById(db, ownerId) : undefined,
-    p.forked_from_project_id !== null ? forkSource(db, viewer, p.forked_from_project_id) : null,
-  ]);
+  const [topics, forks, shares, owner, forkedFrom] = await Promise.all(
+    inOneSnapshot(
+      db,
+      () =>
+        [
+          topicsOf(db, p.id),
+          forksCountOf(db, p.id),
+          sharesOf(db, p.id),
+          ownerId !== null ? userById(db, ownerId) : undefined,
+          p.forked_from_project_id !== null ? forkSource(db, viewer, p.forked_from_project_id) : null,
+        ] as const,
+    ),
+  );
   return {
     subject,
     topics: topics.map((t) => t.name),
