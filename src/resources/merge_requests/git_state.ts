@@ -4,18 +4,10 @@
  * recorded when they left the open state.
  */
 import type { Deps } from '../../deps.js';
-import {
-  countChangedFiles,
-  fetchCommit,
-  mergeBase,
-  mergeTrees,
-  RefConflictError,
-  readRef,
-  readRefs,
-  updateRef,
-} from '../../git/index.js';
+import { fetchCommit, RefConflictError, readRef, readRefs, updateRef } from '../../git/index.js';
 import type { User } from '../../http/auth.js';
 import type { MergeRequest } from '../../permissions/merge_requests.js';
+import { changedFilesCount, mergeability } from './git_cache.js';
 import { noteAddedCommits } from './push_notes.js';
 import { recordVersion } from './versions.js';
 
@@ -30,38 +22,6 @@ export interface MergeRequestGitState {
 }
 
 export const headRef = (iid: number) => `refs/merge-requests/${iid}/head`;
-
-interface Mergeability {
-  baseSha: string | null;
-  clean: boolean;
-}
-
-/**
- * Merge base and cleanliness depend only on the two commits, so they are remembered per git
- * layer (bounded, oldest dropped first): a list page costs one for-each-ref per project once its
- * heads have been seen. Safe across instances: the key is the pair of immutable object ids.
- */
-const MERGEABILITY_CACHE_SIZE = 10_000;
-const mergeabilityCaches = new WeakMap<object, Map<string, Mergeability>>();
-
-async function mergeability(deps: Deps, repo: string, target: string, source: string): Promise<Mergeability> {
-  let cache = mergeabilityCaches.get(deps.git);
-  if (!cache) {
-    cache = new Map();
-    mergeabilityCaches.set(deps.git, cache);
-  }
-  const key = `${repo}\0${target}\0${source}`;
-  const hit = cache.get(key);
-  if (hit) return hit;
-  const [baseSha, merged] = await Promise.all([
-    mergeBase(repo, target, source),
-    mergeTrees(repo, target, source),
-  ]);
-  const value = { baseSha, clean: merged.clean };
-  cache.set(key, value);
-  if (cache.size > MERGEABILITY_CACHE_SIZE) cache.delete(cache.keys().next().value!);
-  return value;
-}
 
 const recorded = (mr: MergeRequest): MergeRequestGitState => ({
   sourceSha: mr.diff_head_sha,
@@ -116,7 +76,8 @@ export async function mergeRequestGitStates(
       .map(async (m) => {
         const state = recorded(m);
         if (opts.withChanges && state.sourceSha)
-          state.changesCount = await countChangedFiles(
+          state.changesCount = await changedFilesCount(
+            deps,
             deps.git.projectRepo(m.project_id),
             state.baseSha,
             state.sourceSha,
@@ -165,7 +126,9 @@ export async function mergeRequestGitStates(
           const { baseSha, clean } = await mergeability(deps, repo, targetSha, sourceSha);
           if (m.diff_head_sha !== sourceSha)
             await recordVersion(deps, m, { head: sourceSha, base: baseSha, start: targetSha });
-          const changesCount = opts.withChanges ? await countChangedFiles(repo, baseSha, sourceSha) : null;
+          const changesCount = opts.withChanges
+            ? await changedFilesCount(deps, repo, baseSha, sourceSha)
+            : null;
           out.set(m.id, {
             sourceSha,
             targetSha,

@@ -5,8 +5,9 @@
  * push records the version, so a push never yields two versions.
  */
 import { type Deps, nowIso } from '../../deps.js';
-import { countChangedFiles, rangePatchId } from '../../git/index.js';
+import { rangePatchId } from '../../git/index.js';
 import type { MergeRequest } from '../../permissions/merge_requests.js';
+import { changedFilesCount } from './git_cache.js';
 
 export interface VersionRefs {
   head: string;
@@ -19,7 +20,7 @@ export async function recordVersion(deps: Deps, mr: MergeRequest, refs: VersionR
   if (mr.diff_head_sha === refs.head) return false;
   const repo = deps.git.projectRepo(mr.project_id);
   const [size, patchId] = await Promise.all([
-    countChangedFiles(repo, refs.base, refs.head),
+    changedFilesCount(deps, repo, refs.base, refs.head),
     refs.base ? rangePatchId(repo, refs.base, refs.head) : Promise.resolve(null),
   ]);
   const now = nowIso(deps);
