@@ -400,7 +400,12 @@ const milestoneDue = sql`(select m.due_date from milestones m where m.id = issue
 const nullsLast = (e: unknown) => sql`case when ${e} is null then 1 else 0 end`;
 
 /** order_by + sort; columns that may be empty sort their nulls last; ties by id. */
-function sorted(q: IssueQuery, orderBy = 'created_at', sort = 'desc'): IssueQuery {
+// biome-ignore lint/suspicious/noExplicitAny: the order applies to any query whose rows are issues
+function sorted<Q extends SelectQueryBuilder<any, any, Issue>>(
+  q: Q,
+  orderBy = 'created_at',
+  sort = 'desc',
+): Q {
   const dir = sort === 'asc' ? 'asc' : 'desc';
   const simple: Record<string, string> = {
     created_at: 'issues.created_at',
@@ -416,16 +421,16 @@ function sorted(q: IssueQuery, orderBy = 'created_at', sort = 'desc'): IssueQuer
     milestone_due: milestoneDue,
   };
   let out = q;
-  if (simple[orderBy]) out = out.orderBy(sql.ref(simple[orderBy]!), dir);
+  if (simple[orderBy]) out = out.orderBy(sql.ref(simple[orderBy]!), dir) as Q;
   else if (orderBy === 'priority')
     out = out
       .orderBy(nullsLast(milestoneDue))
       .orderBy(milestoneDue, dir)
       .orderBy(nullsLast(labelPriority))
-      .orderBy(labelPriority, dir);
+      .orderBy(labelPriority, dir) as Q;
   else if (nullable[orderBy])
-    out = out.orderBy(nullsLast(nullable[orderBy])).orderBy(nullable[orderBy] as never, dir);
-  return out.orderBy('issues.id', dir);
+    out = out.orderBy(nullsLast(nullable[orderBy])).orderBy(nullable[orderBy] as never, dir) as Q;
+  return out.orderBy(sql.ref('issues.id'), dir) as Q;
 }
 
 /** GitLab's IssuesFinder: visibility first, then the filters, then the order (ties by id). */
@@ -444,29 +449,32 @@ const FEW_MATCHES = 100;
 /**
  * findIssues, and what its total counts (for paginate's `count`): a query, or the total itself.
  * A page walks the order's index and stops after a page of matches, which is quick when matches
- * are common and reads the whole project when they are rare (a common and a rare label). So when
- * the label links alone answer the filters (onlyProject), their first few matches are read first:
- * if there are no more than FEW_MATCHES, the page is those issues by id, sorted, and the total is
- * their number.
+ * are common and reads the whole project when they are rare (a common and a rare label). So with
+ * labels=a,b the first few label matches are read first: if there are no more than FEW_MATCHES,
+ * the page starts from them (a lookup each, then the sort) and, when the label links alone answer
+ * the filters (onlyProject), the total is their number.
  */
 export async function findIssueList(db: Db, viewer: User | null, f: IssueFilters, today: string) {
   const state = f.state === 'opened' || f.state === 'closed' ? f.state : undefined;
   const c = await issueConditions(db, viewer, f, today, state);
-  const matched = c.onlyProject ? matchedLinks(c) : null;
+  const matched = matchedLinks(c);
   if (matched) {
-    const ids = (
-      await db
-        .selectFrom(matched)
-        .select(sql<number>`matched.target_id`.as('id'))
-        .limit(FEW_MATCHES + 1)
-        .execute()
-    ).map((r) => r.id);
-    if (ids.length <= FEW_MATCHES) {
+    const found = await db
+      .selectFrom(matched)
+      .select(sql<number>`matched.target_id`.as('id'))
+      .limit(FEW_MATCHES + 1)
+      .execute();
+    if (found.length <= FEW_MATCHES) {
       const page = db
-        .selectFrom('issues')
+        .selectFrom(matched)
+        .crossJoin('issues')
         .selectAll('issues')
-        .where(ids.length ? sql<SqlBool>`${sql.ref('issues.id')} in (${sql.join(ids)})` : none);
-      return { page: sorted(page, f.order_by, f.sort), count: ids.length };
+        .where(sql<SqlBool>`${sql.ref('issues.id')} = ${sql.ref('matched.target_id')}`)
+        .where(all(c.rest));
+      return {
+        page: sorted(page, f.order_by, f.sort),
+        count: c.onlyProject ? found.length : issueCountQuery(db, c),
+      };
     }
   }
   return { page: sorted(issuesWhere(db, c), f.order_by, f.sort), count: issueCountQuery(db, c) };
