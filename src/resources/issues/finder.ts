@@ -347,13 +347,18 @@ const issuesWhere = (db: Db, c: Conditions): IssueQuery =>
     .selectAll('issues')
     .where(all(c.labels ? [...c.rest, c.labels] : c.rest));
 
-/** The label matches of labels=a,b as a table `matched` (target_id, issue_state), or null. */
+/**
+ * The label matches of labels=a,b as a table `matched`, or null: target_id, and issue_state where
+ * the project's label index covers it (onlyProject's statistics read it); elsewhere reading it
+ * would cost a row lookup per link.
+ */
 function matchedLinks(c: Conditions) {
   const sets = c.labelSets;
   if (!sets || sets.some((ids) => !ids.length)) return null;
-  return sql<{ target_id: number; issue_state: string }>`(${labelMatches(sets, c.scope, true)})`.as(
-    'matched',
-  );
+  return sql<{
+    target_id: number;
+    issue_state: string;
+  }>`(${labelMatches(sets, c.scope, c.scope.projectId !== undefined)})`.as('matched');
 }
 
 /**
