@@ -28,6 +28,39 @@ export function containsText(column: Operand, term: string): RawBuilder<SqlBool>
   return ilike(column, `%${likeEscape(term)}%`);
 }
 
+/** Gitlab::SQL::Pattern's minimum length for a word to be matched anywhere in the text. */
+const MIN_CHARS_FOR_PARTIAL_MATCHING = 3;
+
+/** Gitlab::SQL::Pattern.split_query_to_search_terms: words, and "quoted phrases" kept whole. */
+export function searchTerms(query: string): string[] {
+  const quoted: string[] = [];
+  const rest = query.replace(/(?<=^| )"[^"]+"(?= |$)/g, (phrase) => {
+    quoted.push(phrase.slice(1, -1));
+    return '';
+  });
+  return [...rest.split(/\s+/).filter(Boolean), ...quoted];
+}
+
+/**
+ * GitLab's fuzzy_search (issues, merge requests… `search=`): a column matches when it contains
+ * every word of 3 or more characters, in any order; with no such word, when it equals the whole
+ * query (ignoring case). Columns are alternatives. Null when the query is blank (no filter).
+ */
+export function fuzzySearch(columns: readonly Operand[], query: string): RawBuilder<SqlBool> | null {
+  const squished = query.trim().replace(/\s+/g, ' ');
+  if (squished === '' || columns.length === 0) return columns.length === 0 ? sql<SqlBool>`1 = 0` : null;
+  const words = searchTerms(squished).filter((w) => w.length >= MIN_CHARS_FOR_PARTIAL_MATCHING);
+  const perColumn = columns.map((column) =>
+    words.length > 0
+      ? sql<SqlBool>`(${sql.join(
+          words.map((w) => containsText(column, w)),
+          sql` and `,
+        )})`
+      : ilike(column, likeEscape(squished)),
+  );
+  return sql<SqlBool>`(${sql.join(perColumn, sql` or `)})`;
+}
+
 /** Case-insensitive prefix match of user input. */
 export function startsWithText(column: Operand, term: string): RawBuilder<SqlBool> {
   return ilike(column, `${likeEscape(term)}%`);

@@ -1,7 +1,7 @@
 import { type Expression, type SelectQueryBuilder, type SqlBool, sql } from 'kysely';
 import type { Db } from '../../db/connection.js';
 import type { Database } from '../../db/schema.js';
-import { containsText, equalsIgnoringCase } from '../../db/text.js';
+import { equalsIgnoringCase, fuzzySearch } from '../../db/text.js';
 import type { User } from '../../http/auth.js';
 import type { Issue } from '../../permissions/issues.js';
 import { issueVisibility, projectIssueVisibility } from './visibility.js';
@@ -234,10 +234,10 @@ const scopeCondition = (
 function searchCondition(f: IssueFilters): Expression<SqlBool> | null {
   if (!f.search) return null;
   const fields = (f.in ?? 'title,description').split(',').map((s) => s.trim());
-  const ors = [];
-  if (fields.includes('title')) ors.push(containsText('issues.title', f.search));
-  if (fields.includes('description')) ors.push(containsText('issues.description', f.search));
-  return ors.length ? sql<SqlBool>`(${sql.join(ors, sql` or `)})` : none;
+  const columns = (['title', 'description'] as const)
+    .filter((c) => fields.includes(c))
+    .map((c) => `issues.${c}`);
+  return fuzzySearch(columns, f.search);
 }
 
 function dueDateCondition(f: IssueFilters, today: string): Expression<SqlBool> | null {

@@ -68,6 +68,14 @@ describe('issue lists', () => {
     assert.deepEqual(await iids('?iids[]=1&iids[]=3'), [3, 1]);
     assert.deepEqual(await iids('?search=alpha'), [3, 1]);
     assert.deepEqual(await iids('?search=alpha&in=title'), [1]);
+    // GitLab's fuzzy search: every word of 3+ characters, any order, all in one column;
+    // "quoted phrases" stay whole; a query with no such word must equal the column.
+    assert.deepEqual(await iids('?search=bug%20alpha'), [1]);
+    assert.deepEqual(await iids('?search=inside%20alpha'), [3]);
+    assert.deepEqual(await iids('?search=alpha%20gamma'), []);
+    assert.deepEqual(await iids(`?search=${encodeURIComponent('"alpha bug"')}`), [1]);
+    assert.deepEqual(await iids(`?search=${encodeURIComponent('"bug alpha"')}`), []);
+    assert.deepEqual(await iids('?search=do'), []);
     assert.deepEqual(await iids('?confidential=true'), [4]);
     assert.deepEqual(await iids('?not[labels]=bug'), [5, 4, 3]);
     assert.deepEqual(await iids(`?scope=created_by_me`, dev.token), [3]);

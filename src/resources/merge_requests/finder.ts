@@ -1,5 +1,6 @@
 import { type RawBuilder, type SqlBool, sql } from 'kysely';
 import type { Db } from '../../db/connection.js';
+import { fuzzySearch } from '../../db/text.js';
 import type { User } from '../../http/auth.js';
 import { ACCESS, minimumVisibleLevel, VISIBILITY } from '../../permissions/groups.js';
 import { projectAccessRows } from '../members/access.js';
@@ -149,18 +150,12 @@ function byMilestone(db: Db, q: Q, f: MergeRequestFilters) {
 
 function bySearch(q: Q, f: MergeRequestFilters) {
   if (!f.search) return q;
-  const like = `%${f.search.toLowerCase().replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
   const fields = (f.in ?? 'title,description').split(',').map((s) => s.trim());
-  return q.where((eb) =>
-    eb.or([
-      ...(fields.includes('title')
-        ? [eb(sql`lower(merge_requests.title)`, 'like', sql`${like} escape '\\'`)]
-        : []),
-      ...(fields.includes('description')
-        ? [eb(sql`lower(coalesce(merge_requests.description, ''))`, 'like', sql`${like} escape '\\'`)]
-        : []),
-    ]),
-  );
+  const columns = (['title', 'description'] as const)
+    .filter((c) => fields.includes(c))
+    .map((c) => `merge_requests.${c}`);
+  const condition = fuzzySearch(columns, f.search);
+  return condition ? q.where(condition) : q;
 }
 
 const byDates = (q: Q, f: MergeRequestFilters) =>

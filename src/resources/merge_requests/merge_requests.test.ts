@@ -162,6 +162,8 @@ describe('merge requests on real git', () => {
     assert.deepEqual(await list('wip=yes'), [2]);
     assert.deepEqual(await list('draft=false'), [1]);
     assert.deepEqual(await list('search=second'), [2]);
+    assert.deepEqual(await list('search=second%20draft'), [2]);
+    assert.deepEqual(await list('search=dr'), []);
     assert.deepEqual(await list('iids[]=1'), [1]);
     assert.deepEqual(await list('order_by=title&sort=asc'), [2, 1]);
     const simple = (await s.request(`/projects/${p.id}/merge_requests?view=simple`)).body as Array<
