@@ -1,5 +1,6 @@
 import type { Selectable } from 'kysely';
 import type { LabelsTable } from '../../db/schema.js';
+import { escapeHtml } from '../../http/html.js';
 import { textColorFor } from './colors.js';
 
 export type Label = Selectable<LabelsTable>;
@@ -17,9 +18,6 @@ export interface LabelExtras {
   /** Only with `with_counts`. */
   counts?: Map<number, LabelCounts>;
 }
-
-const escapeHtml = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 /** lib/api/entities/label_basic.rb */
 export function toLabelBasic(label: Label) {

@@ -3,9 +3,11 @@
  * #notify_about_push, SystemNotes::CommitService#add_commits): "added N commits", the list of the
  * pushed commits and a link comparing the new version with the previous one.
  */
+
 import { type Deps, nowIso } from '../../deps.js';
 import { type Commit, listCommits, mergeBase } from '../../git/index.js';
 import type { User } from '../../http/auth.js';
+import { escapeHtml } from '../../http/html.js';
 import { webUrl } from '../../http/urls.js';
 import type { MergeRequest } from '../../permissions/merge_requests.js';
 import { systemNotes } from '../notes/service.js';
@@ -19,8 +21,6 @@ const MAX_COMMITS = 10_000;
 const short = (sha: string) => sha.slice(0, 8);
 const pluralize = (n: number, word: string) => `${n} ${word}${n === 1 ? '' : 's'}`;
 /** ActionView's content_tag escapes its text. */
-const escapeHtml = (s: string) =>
-  s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 const li = (text: string) => `<li>${escapeHtml(text)}</li>`;
 
 /** A range summary: one sha, `old...last` from a known start, else `first..last`. */

@@ -3,6 +3,7 @@ import type { Selectable } from 'kysely';
 import type { Config } from '../../config.js';
 import type { EmailsTable, KeysTable, UserStatusesTable } from '../../db/schema.js';
 import type { User } from '../../http/auth.js';
+import { escapeHtml } from '../../http/html.js';
 import { webUrl } from '../../http/urls.js';
 import { can } from '../../permissions/index.js';
 
@@ -201,14 +202,6 @@ export function toEmail(row: EmailRow) {
 
 export type UserStatusRow = Selectable<UserStatusesTable>;
 
-const HTML_ESCAPES: Record<string, string> = {
-  '&': '&amp;',
-  '<': '&lt;',
-  '>': '&gt;',
-  '"': '&quot;',
-  "'": '&#39;',
-};
-
 /** lib/api/entities/user_status.rb; a user without a status answers every field empty. */
 export function toUserStatus(row: UserStatusRow | undefined) {
   // gitlab-compat: message_html is the escaped message; emoji shortcodes in it are not turned into <gl-emoji>.
@@ -216,7 +209,7 @@ export function toUserStatus(row: UserStatusRow | undefined) {
     emoji: row?.emoji ?? null,
     availability: row?.availability ?? null,
     message: row?.message ?? null,
-    message_html: row?.message ? row.message.replace(/[&<>"']/g, (c) => HTML_ESCAPES[c]!) : '',
+    message_html: row?.message ? escapeHtml(row.message) : '',
     clear_status_at: row?.clear_status_at ?? null,
   };
 }
