@@ -7,6 +7,7 @@ import { p } from '../../http/params.js';
 import { authorize, can } from '../../permissions/index.js';
 import type { MergeRequestSubject } from '../../permissions/merge_requests.js';
 import { toUserBasic } from '../users/entity.js';
+import { issuableFields } from './entity.js';
 import { mergeRequestGitState } from './git_state.js';
 import { projectMergeRequest } from './lookup.js';
 
@@ -32,16 +33,8 @@ async function toMergeRequestApprovals(deps: Deps, viewer: User | null, s: Merge
     mergeRequestGitState(deps, s.mr),
   ]);
   const approvedByViewer = viewer !== null && rows.some((r) => r.id === viewer.id);
-  const mr = s.mr;
   return {
-    id: mr.id,
-    iid: mr.iid,
-    project_id: mr.project_id,
-    title: mr.title,
-    description: mr.description,
-    state: mr.state,
-    created_at: mr.created_at,
-    updated_at: mr.updated_at,
+    ...issuableFields(s.mr),
     merge_status: git.canBeMerged ? 'can_be_merged' : 'cannot_be_merged',
     user_has_approved: approvedByViewer,
     user_can_approve: !approvedByViewer && can(viewer, 'approve_merge_request', s),

@@ -77,8 +77,8 @@ function references(p: MergeRequestPresenter, mr: MergeRequest) {
   };
 }
 
-/** lib/api/entities/merge_request_simple.rb */
-export function toMergeRequestSimple(config: Pick<Config, 'externalUrl'>, path: string, mr: MergeRequest) {
+/** lib/api/entities/issuable_entity.rb: the fields every merge request answer starts with. */
+export function issuableFields(mr: MergeRequest) {
   return {
     id: mr.id,
     iid: mr.iid,
@@ -88,8 +88,12 @@ export function toMergeRequestSimple(config: Pick<Config, 'externalUrl'>, path: 
     state: mr.state,
     created_at: mr.created_at,
     updated_at: mr.updated_at,
-    web_url: webUrl(config, `${path}/-/merge_requests/${mr.iid}`),
   };
+}
+
+/** lib/api/entities/merge_request_simple.rb */
+export function toMergeRequestSimple(config: Pick<Config, 'externalUrl'>, path: string, mr: MergeRequest) {
+  return { ...issuableFields(mr), web_url: webUrl(config, `${path}/-/merge_requests/${mr.iid}`) };
 }
 
 /** lib/api/entities/merge_request_basic.rb */
