@@ -15,7 +15,7 @@ import {
   type SqliteStatement,
 } from 'kysely';
 import type PgModule from 'pg';
-import { attachDirectReader, type DirectReader, type DirectSnapshot } from './prepared.js';
+import { attachDirectReader, type DataVersion, type DirectReader, type DirectSnapshot } from './prepared.js';
 import type { Database } from './schema.js';
 
 export type Db = Kysely<Database>;
@@ -57,7 +57,7 @@ function openSqlite(file: string): OpenDatabase {
     dialect: new ImmediateSqliteDialect({ database: cachedStatements(raw) }),
   });
   const reader = openReader(file);
-  attachDirectReader(db, reader.read, reader.snapshot);
+  attachDirectReader(db, reader.read, reader.snapshot, reader.version);
   return {
     db,
     dialect: 'sqlite',
@@ -86,7 +86,12 @@ function readPragmas(raw: SQLite.Database): void {
  * other request's open transaction. Each read here is its own snapshot of what is committed (WAL),
  * as another process sees it: a revoked token stops working the moment the revoke commits.
  */
-function openReader(file: string): { read: DirectReader; snapshot: DirectSnapshot; close(): void } {
+function openReader(file: string): {
+  read: DirectReader;
+  snapshot: DirectSnapshot;
+  version: DataVersion;
+  close(): void;
+} {
   const raw = new SQLite(file);
   raw.pragma('busy_timeout = 15000');
   raw.pragma('query_only = ON');
@@ -94,6 +99,8 @@ function openReader(file: string): { read: DirectReader; snapshot: DirectSnapsho
   const statements = new Map<string, RowReader>();
   const begin = raw.prepare('begin');
   const commit = raw.prepare('commit');
+  // SQLite's own counter: it moves when another connection (the writer, another process) commits.
+  const dataVersion = raw.prepare('pragma data_version').pluck();
   return {
     read(sql, parameters) {
       let reader = statements.get(sql);
@@ -113,6 +120,7 @@ function openReader(file: string): { read: DirectReader; snapshot: DirectSnapsho
         if (raw.inTransaction) commit.run();
       }
     },
+    version: () => dataVersion.get() as number,
     close: () => raw.close(),
   };
 }

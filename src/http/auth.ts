@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify';
 import type { Selectable } from 'kysely';
 import type { Db } from '../db/connection.js';
 import { omitColumns, preparedQuery } from '../db/prepared.js';
+import { ReadCache } from '../db/read_cache.js';
 import type { UsersTable } from '../db/schema.js';
 import type { Deps } from '../deps.js';
 import {
@@ -112,30 +113,52 @@ export async function resolveCallerAndSettings(
 ): Promise<ResolvedCaller> {
   const token = presentedToken(request, params);
   if (!token) return { caller: null, settings: null };
-  const row = await tokenWithUser(deps.db, tokenDigest(token));
-  if (!row || row.token_revoked) throw unauthorized();
+  const digest = tokenDigest(token);
+  const found = await tokens.read(deps.db, digest, () => tokenByDigest(deps.db, digest));
+  if (!found) throw unauthorized();
+  const { caller, settings, expiresAt, lastUsedAt, impersonation } = found;
   const now = deps.clock.now();
-  if (row.token_expires_at && row.token_expires_at <= now.toISOString().slice(0, 10)) throw unauthorized();
-  const { token_id, token_scopes, token_last_used_at, token_impersonation, settings_data } = row;
-  const user: User = withoutTokenColumns(row);
-  const settings = settingsFromData(settings_data);
+  if (expiresAt && expiresAt <= now.toISOString().slice(0, 10)) throw unauthorized();
   // Impersonation tokens (C16) stop working the moment the instance switches impersonation off.
-  if (token_impersonation && !settings.impersonation_enabled) throw impersonationDisabled();
-  assertMayUseApi(user, deps.config.externalUrl);
-  if (!token_last_used_at || now.getTime() - Date.parse(token_last_used_at) > LAST_USED_THROTTLE_MS) {
+  if (impersonation && !settings.impersonation_enabled) throw impersonationDisabled();
+  assertMayUseApi(caller.user, deps.config.externalUrl);
+  if (!lastUsedAt || now.getTime() - Date.parse(lastUsedAt) > LAST_USED_THROTTLE_MS) {
     await deps.db
       .updateTable('personal_access_tokens')
       .set({ last_used_at: now.toISOString() })
-      .where('id', '=', token_id)
+      .where('id', '=', caller.tokenId)
       .execute();
   }
-  const caller: Caller = {
-    user,
-    scopes: JSON.parse(token_scopes) as string[],
-    tokenId: token_id,
-    sudoFrom: null,
-  };
   return { caller: await applySudo(deps, request, params, caller), settings };
+}
+
+/** What a token's row says, before the checks that depend on the moment (expiry) or the request (sudo). */
+interface TokenRecord {
+  caller: Caller;
+  settings: ApplicationSettings;
+  expiresAt: string | null;
+  lastUsedAt: string | null;
+  impersonation: boolean;
+}
+
+/** Tokens by digest, while the database is unchanged: a revoke or any other commit forgets them all. */
+const tokens = new ReadCache<TokenRecord | null>();
+
+async function tokenByDigest(db: Db, digest: string): Promise<TokenRecord | null> {
+  const row = await tokenWithUser(db, digest);
+  if (!row || row.token_revoked) return null;
+  return {
+    caller: {
+      user: withoutTokenColumns(row),
+      scopes: JSON.parse(row.token_scopes) as string[],
+      tokenId: row.token_id,
+      sudoFrom: null,
+    },
+    settings: settingsFromData(row.settings_data),
+    expiresAt: row.token_expires_at,
+    lastUsedAt: row.token_last_used_at,
+    impersonation: Boolean(row.token_impersonation),
+  };
 }
 
 /** Blocked, banned, pending and deactivated users cannot use the API even with a valid token: 403 with GitLab's reason. */

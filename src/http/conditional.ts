@@ -41,11 +41,17 @@ function noneMatch(request: FastifyRequest, etag: string): boolean {
 
 /**
  * C26: a 200 answer to GET/HEAD carries a weak ETag of its body; when the client's If-None-Match
- * already names it, the answer is 304 with no body. Returns true when the 304 was sent.
+ * already names it, the answer is 304 with no body. Returns true when the 304 was sent. `known`:
+ * the body's ETag, already worked out (JsonBody).
  */
-export function answerConditionally(request: FastifyRequest, reply: FastifyReply, body: string): boolean {
+export function answerConditionally(
+  request: FastifyRequest,
+  reply: FastifyReply,
+  body: string,
+  known: { etag: string } | null = null,
+): boolean {
   if ((request.method !== 'GET' && request.method !== 'HEAD') || reply.statusCode !== 200) return false;
-  const etag = weakEtag(body);
+  const etag = known ? known.etag : weakEtag(body);
   reply.header('etag', etag);
   if (!reply.hasHeader('cache-control')) reply.header('cache-control', CACHE_CONTROL);
   if (!noneMatch(request, etag)) return false;

@@ -2,7 +2,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest, HTTPMethods } from 
 import type { Deps } from '../deps.js';
 import type { ApplicationSettings } from '../resources/application_settings/settings.js';
 import { assertScopes, type Caller, resolveCallerAndSettings, type User } from './auth.js';
-import { answerConditionally } from './conditional.js';
+import { answerConditionally, weakEtag } from './conditional.js';
 import {
   type ApiError,
   forbidden,
@@ -94,8 +94,9 @@ export function endpoint<S extends Shape>(app: FastifyInstance, deps: Deps, def:
         if (reply.statusCode === 200) reply.code(204);
         return reply.send();
       }
-      const body = JSON.stringify(result);
-      if (answerConditionally(request, reply, body)) return reply;
+      const answer = result instanceof JsonBody ? result : null;
+      const body = answer ? answer.text : JSON.stringify(result);
+      if (answerConditionally(request, reply, body, answer)) return reply;
       return reply.type('application/json').send(body);
     },
   });
@@ -111,6 +112,20 @@ function projectMovedAnswer(deps: Deps, request: FastifyRequest, raw: Params, mo
   if (request.method !== 'GET' && request.method !== 'HEAD') return movedProjectWrite();
   const rest = request.url.slice(prefix.length).replace(/^[^/?]*/, String(moved.projectId));
   return movedPermanently(`${deps.config.externalUrl}${prefix}${rest}`);
+}
+
+/**
+ * An answer already serialized, with its ETag worked out once: for a cached entity (GET
+ * /projects/:id) that many requests answer byte for byte, a handler returns one of these instead
+ * of the object, and endpoint() sends it as it is.
+ */
+export class JsonBody {
+  #etag: string | undefined;
+  constructor(readonly text: string) {}
+  get etag(): string {
+    this.#etag ??= weakEtag(this.text);
+    return this.#etag;
+  }
 }
 
 /** GitLab answers `application/json` exactly (C2). */

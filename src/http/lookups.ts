@@ -1,5 +1,6 @@
 import type { Db } from '../db/connection.js';
 import { inOneSnapshot, omitColumns, preparedQuery } from '../db/prepared.js';
+import { DerivedCache, ReadCache } from '../db/read_cache.js';
 import { type GroupSubject, type Namespace, visibleByLevel } from '../permissions/groups.js';
 import { can } from '../permissions/index.js';
 import type { Project, ProjectSubject } from '../permissions/projects.js';
@@ -144,10 +145,29 @@ const namespaceOfProject = preparedQuery(
   [-90_001],
 );
 
+/**
+ * Projects by id with a caller's levels, while the database is unchanged: every `/projects/:id/...`
+ * route starts here. Remembered on the caller's user when it came from the token cache (no second
+ * version read), else by the caller's id. Keyed by the day too: memberships expire at a date.
+ */
+const projectsOfUser = new DerivedCache<ProjectSubject | null>();
+const projectsById = new ReadCache<ProjectSubject | null>();
+
 /** findProject's common case, a numeric id: two prepared statements in one snapshot, no query building. */
-async function projectSubjectById(db: Db, user: User | null, id: number): Promise<ProjectSubject | null> {
+function projectSubjectById(db: Db, user: User | null, id: number): Promise<ProjectSubject | null> {
+  const today = new Date().toISOString().slice(0, 10);
+  const load = () => loadProjectSubject(db, user, id, today);
+  if (user) return projectsOfUser.read(user, `${id}:${today}`, load);
+  return projectsById.read(db, `${id}:${today}`, load);
+}
+
+async function loadProjectSubject(
+  db: Db,
+  user: User | null,
+  id: number,
+  today: string,
+): Promise<ProjectSubject | null> {
   if (user) {
-    const today = new Date().toISOString().slice(0, 10);
     const [row, namespace] = await Promise.all(
       inOneSnapshot(
         db,

@@ -1,5 +1,6 @@
 import type { Db } from '../../db/connection.js';
 import { inOneSnapshot, preparedQuery, preparedRows } from '../../db/prepared.js';
+import { DerivedCache } from '../../db/read_cache.js';
 import type { User } from '../../http/auth.js';
 import { projectSubjects } from '../../http/lookups.js';
 import { can } from '../../permissions/index.js';
@@ -39,7 +40,17 @@ const userById = preparedQuery(
   [-90_001],
 );
 
-async function projectView(db: Db, viewer: User | null, subject: ProjectSubject): Promise<ProjectView> {
+/**
+ * One project's view for a viewer, remembered on its subject while that is cached (findProject).
+ * A fresh or changed subject (an update answering itself) is another object and loads afresh.
+ */
+const views = new DerivedCache<ProjectView>();
+
+function projectView(db: Db, viewer: User | null, subject: ProjectSubject): Promise<ProjectView> {
+  return views.read(subject, String(viewer?.id ?? 0), () => loadProjectView(db, viewer, subject));
+}
+
+async function loadProjectView(db: Db, viewer: User | null, subject: ProjectSubject): Promise<ProjectView> {
   const p = subject.project;
   const ownerId = subject.namespace.type === 'User' ? subject.namespace.owner_id : null;
   const [topics, forks, shares, owner, forkedFrom] = await Promise.all(

@@ -1,4 +1,5 @@
-import type { RouteContext } from '../../http/endpoint.js';
+import { DerivedCache } from '../../db/read_cache.js';
+import { JsonBody, type RouteContext } from '../../http/endpoint.js';
 import { projectSubjects } from '../../http/lookups.js';
 import { keysetNotAvailable, paginate, paginateKeyset, wantsKeyset } from '../../http/pagination.js';
 import type { Project, ProjectSubject } from '../../permissions/projects.js';
@@ -8,12 +9,32 @@ import { projectViews } from './present.js';
 
 type Ctx = RouteContext<unknown>;
 
-/** One project as GET /projects/:id answers it: with the caller's permissions when signed in. */
-export async function presentProject(ctx: Ctx, subject: ProjectSubject, opts: { withAccess?: boolean } = {}) {
+/** One project as the project's own routes answer it (after an update, a transfer…). */
+export async function presentProject(ctx: Ctx, subject: ProjectSubject) {
   const [view] = await projectViews(ctx.deps.db, ctx.user, [subject]);
-  if (opts.withAccess && ctx.user) return toProjectWithAccess(ctx.deps.config, ctx.user, view!);
   return toProject(ctx.deps.config, ctx.user, view!);
 }
+
+/**
+ * GET /projects/:id: with the caller's permissions when signed in, serialized once per view. The
+ * view is remembered while the database is unchanged (projectViews), and so is its answer.
+ */
+export async function presentProjectWithAccess(ctx: Ctx, subject: ProjectSubject): Promise<JsonBody> {
+  const { deps, user } = ctx;
+  const [view] = await projectViews(deps.db, user, [subject]);
+  return answers.read(
+    view!,
+    '',
+    async () =>
+      new JsonBody(
+        JSON.stringify(
+          user ? toProjectWithAccess(deps.config, user, view!) : toProject(deps.config, user, view!),
+        ),
+      ),
+  );
+}
+
+const answers = new DerivedCache<JsonBody>();
 
 export async function presentProjectRow(ctx: Ctx, project: Project) {
   const [subject] = await projectSubjects(ctx.deps.db, ctx.user, [project]);

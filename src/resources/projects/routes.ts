@@ -16,7 +16,12 @@ import {
   ListProjects,
   UpdateProject,
 } from './params.js';
-import { listProjects, presentProject, presentProjectRow } from './present_routes.js';
+import {
+  listProjects,
+  presentProject,
+  presentProjectRow,
+  presentProjectWithAccess,
+} from './present_routes.js';
 import { createProject, scheduleProjectDeletion, updateProject } from './service.js';
 
 /** Where a new project goes: namespace_id, else the creator's own namespace; anything else is "is not valid". */
@@ -109,7 +114,7 @@ export function projectsResource(app: FastifyInstance, deps: Deps): void {
     },
     async handler(ctx) {
       const subject = await findProject(deps.db, ctx.user, ctx.params.id);
-      return presentProject(ctx, subject, { withAccess: true });
+      return presentProjectWithAccess(ctx, subject);
     },
   });
 
