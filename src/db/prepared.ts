@@ -11,31 +11,29 @@ export type DirectReader = (sql: string, parameters: readonly unknown[]) => unkn
 /** Runs `fn` inside one read transaction of the direct reader's connection (see inOneSnapshot). */
 export type DirectSnapshot = <T>(fn: () => T) => T;
 
-/** A number that changes whenever any connection, in any process, commits a change to the database. */
-export type DataVersion = () => number;
+/** A value that changes whenever any connection, in any process, commits a change to the database. */
+export type DataVersion = () => number | string | Promise<string>;
 
 const directReaders = new WeakMap<Db, DirectReader>();
 const directSnapshots = new WeakMap<Db, DirectSnapshot>();
 const dataVersions = new WeakMap<Db, DataVersion>();
 
 /** connection.ts attaches the database's direct reader (only to the root Db, never to a transaction). */
-export function attachDirectReader(
-  db: Db,
-  reader: DirectReader,
-  snapshot: DirectSnapshot,
-  version: DataVersion,
-): void {
+export function attachDirectReader(db: Db, reader: DirectReader, snapshot: DirectSnapshot): void {
   directReaders.set(db, reader);
   directSnapshots.set(db, snapshot);
+}
+
+/** connection.ts attaches the database's data version (only to the root Db, never to a transaction). */
+export function attachDataVersion(db: Db, version: DataVersion): void {
   dataVersions.set(db, version);
 }
 
 /**
- * The database's data version as the direct reader sees it now: equal answers mean nothing was
- * committed in between, by this process or any other. null where there is none (PostgreSQL, a
- * transaction): nothing read there may be cached (db/read_cache.ts).
+ * The database's data version now: equal answers mean nothing was committed in between, by this
+ * process or any other. null inside a transaction, whose reads may not be cached (db/read_cache.ts).
  */
-export function dataVersion(db: Db): number | null {
+export function dataVersion(db: Db): number | string | Promise<string> | null {
   return dataVersions.get(db)?.() ?? null;
 }
 

@@ -3,21 +3,21 @@ import { dataVersion } from './prepared.js';
 
 /**
  * Per-process memory of hot reads (a token's user, a project with the caller's levels), kept only
- * while the database has not changed: a lookup first reads the data version (one pragma on SQLite),
- * and any commit anywhere, by this process or another, empties the cache. So an answer is never
- * staler than one read from the database at the same moment, and nothing else has to remember to
- * invalidate it. Where there is no data version (PostgreSQL, inside a transaction) it only loads.
+ * while the database has not changed: a lookup first reads the data version (a pragma on SQLite,
+ * the current snapshot on PostgreSQL), and any commit anywhere, by this process or another, empties
+ * the cache. So an answer is never staler than one read from the database at the same moment, and
+ * nothing else has to remember to invalidate it. Inside a transaction it only loads.
  *
  * Values are frozen when stored: a cached object is shared by every request that finds it.
  */
 export class ReadCache<V> {
-  #version = -1;
+  #version: number | string = -1;
   readonly #entries = new Map<string, V>();
 
   constructor(private readonly capacity = 10_000) {}
 
   async read(db: Db, key: string, load: () => Promise<V>): Promise<V> {
-    const version = dataVersion(db);
+    const version = await dataVersion(db);
     if (version === null) return load();
     if (version !== this.#version) {
       this.#entries.clear();
