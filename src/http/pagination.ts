@@ -65,9 +65,10 @@ export async function paginate<O>(
     keysetType?: string;
     /**
      * The rows the total counts, when a cheaper query finds the same rows as `query` (default
-     * `query`), or the total when the caller knows it already.
+     * `query`), or the total when the caller knows it already, or a function answering either from
+     * the page's rows (when the page query reads the total too).
      */
-    count?: AnySelect<unknown> | number;
+    count?: AnySelect<unknown> | number | ((rows: readonly O[]) => AnySelect<unknown> | number);
   } = {},
 ): Promise<O[]> {
   const { page, perPage } = pageParams(ctx);
@@ -82,8 +83,10 @@ export async function paginate<O>(
 
   let total: number | null;
   if (!hasNext && (rows.length > 0 || page === 1)) total = offset + rows.length;
-  else if (typeof opts.count === 'number') total = opts.count;
-  else total = await countUpTo(ctx.deps, opts.count ?? query, COUNT_LIMIT + 1);
+  else {
+    const count = typeof opts.count === 'function' ? opts.count(rows) : opts.count;
+    total = typeof count === 'number' ? count : await countUpTo(ctx.deps, count ?? query, COUNT_LIMIT + 1);
+  }
   if (total !== null && total > COUNT_LIMIT) total = null;
 
   const totalPages = total === null ? null : Math.max(1, Math.ceil(total / perPage));

@@ -1,19 +1,18 @@
 import type { Config } from '../../config.js';
-import type { User } from '../../http/auth.js';
 import { webUrl } from '../../http/urls.js';
 import type { Issue } from '../../permissions/issues.js';
 import type { Label } from '../labels/entity.js';
 import { toLabelBasic } from '../labels/entity.js';
 import type { Milestone } from '../milestones/entity.js';
 import { toMilestone } from '../milestones/entity.js';
-import { toUserBasic } from '../users/entity.js';
+import { toUserBasic, type UserBasicRow } from '../users/entity.js';
 import { humanDuration } from './time_tracking.js';
 
 /** Everything a page of issues needs besides the rows, batch-loaded by loadIssueRelations. */
 export interface IssueRelations {
   labels: Map<number, Label[]>;
-  assignees: Map<number, User[]>;
-  users: Map<number, User>;
+  assignees: Map<number, UserBasicRow[]>;
+  users: Map<number, UserBasicRow>;
   milestones: Map<number, Milestone>;
   milestonePaths: (m: Milestone) => string;
   projectPaths: Map<number, string>;
@@ -48,16 +47,56 @@ export function toIssuableTimeStats(issue: Issue) {
   };
 }
 
+type UserBasic = ReturnType<typeof toUserBasic>;
+type MilestoneEntity = ReturnType<typeof toMilestone>;
+
+/**
+ * The entities many issues of a page share (the same assignee, author or milestone on most rows),
+ * built once per page: a user's avatar URL is a SHA-256 of the email. Keyed by the page's relations.
+ */
+interface SharedEntities {
+  users: Map<number, UserBasic>;
+  milestones: Map<number, MilestoneEntity>;
+}
+const shared = new WeakMap<IssueRelations, SharedEntities>();
+
+/** The value for `key`, made once. */
+function once<K, V>(
+  map: { get(key: K): V | undefined; set(key: K, value: V): unknown },
+  key: K,
+  make: () => V,
+): V {
+  const known = map.get(key);
+  if (known !== undefined) return known;
+  const made = make();
+  map.set(key, made);
+  return made;
+}
+
+const sharedOf = (r: IssueRelations) =>
+  once<IssueRelations, SharedEntities>(shared, r, () => ({
+    users: new Map(),
+    milestones: new Map(),
+  }));
+
+const userEntity = (p: IssuePresenter, u: UserBasicRow): UserBasic =>
+  once(sharedOf(p.relations).users, u.id, () => toUserBasic(p.config, u));
+
 const userBasic = (p: IssuePresenter, id: number | null) => {
   const u = id === null ? undefined : p.relations.users.get(id);
-  return u ? toUserBasic(p.config, u) : null;
+  return u ? userEntity(p, u) : null;
 };
+
+const milestoneEntity = (p: IssuePresenter, m: Milestone): MilestoneEntity =>
+  once(sharedOf(p.relations).milestones, m.id, () =>
+    toMilestone(p.config, m, p.relations.milestonePaths(m), p.today),
+  );
 
 /** lib/api/entities/issue_basic.rb */
 export function toIssueBasic(p: IssuePresenter, issue: Issue) {
   const r = p.relations;
   const labels = r.labels.get(issue.id) ?? [];
-  const assignees = (r.assignees.get(issue.id) ?? []).map((u) => toUserBasic(p.config, u));
+  const assignees = (r.assignees.get(issue.id) ?? []).map((u) => userEntity(p, u));
   const milestone = issue.milestone_id === null ? undefined : r.milestones.get(issue.milestone_id);
   const path = r.projectPaths.get(issue.project_id) ?? '';
   const votes = r.votes.get(issue.id) ?? { up: 0, down: 0 };
@@ -73,7 +112,7 @@ export function toIssueBasic(p: IssuePresenter, issue: Issue) {
     closed_at: issue.closed_at,
     closed_by: userBasic(p, issue.closed_by_id),
     labels: p.withLabelsDetails ? labels.map(toLabelBasic) : labels.map((l) => l.title),
-    milestone: milestone ? toMilestone(p.config, milestone, r.milestonePaths(milestone), p.today) : null,
+    milestone: milestone ? milestoneEntity(p, milestone) : null,
     assignees,
     author: userBasic(p, issue.author_id),
     type: issue.issue_type.toUpperCase(),

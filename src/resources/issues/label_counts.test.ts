@@ -129,6 +129,28 @@ describe('label filters with a state: pages, totals and statistics stay exact', 
           `${q}&state=${state}`,
         );
         assert.equal(first.headers.get('x-total'), String(expected.length), `${q}&state=${state} total`);
+        // Past the first page, and past the last one (an empty page counts its total apart), in
+        // another order, as a member (page and total in one statement when there are more than
+        // 100 matches) and as an outsider (the total by lookups).
+        for (const token of [dev.token, outsider.token]) {
+          for (const page of [2, 3, 4]) {
+            const res = await s.request(
+              `${bigUrl}?${q}&state=${state}&per_page=50&page=${page}&order_by=updated_at&sort=asc`,
+              { token },
+            );
+            const ascending = [...expected].reverse(); // created in order, never updated since
+            assert.deepEqual(
+              (res.body as Json[]).map((i) => i.id),
+              ascending.slice((page - 1) * 50, page * 50),
+              `${q}&state=${state}&page=${page}`,
+            );
+            assert.equal(
+              res.headers.get('x-total'),
+              String(expected.length),
+              `${q}&state=${state}&page=${page}`,
+            );
+          }
+        }
       }
     }
   });

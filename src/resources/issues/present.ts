@@ -1,19 +1,64 @@
+import { sql } from 'kysely';
 import type { Db } from '../../db/connection.js';
 import type { Deps } from '../../deps.js';
 import type { User } from '../../http/auth.js';
 import type { Issue } from '../../permissions/issues.js';
 import type { Label } from '../labels/entity.js';
 import { subscribedIds } from '../labels/subscriptions.js';
-import { milestoneOwnerPaths } from '../milestones/finder.js';
+import { USER_BASIC_COLUMNS, type UserBasicRow } from '../users/entity.js';
 import { type IssuePresenter, type IssueRelations, toIssue, toIssueBasic } from './entity.js';
 
-const group = <K, V>(pairs: Array<[K, V]>) => {
-  const m = new Map<K, V[]>();
-  for (const [k, v] of pairs) m.set(k, [...(m.get(k) ?? []), v]);
-  return m;
-};
+const unique = (xs: Iterable<number | null>) => [...new Set(xs)].filter((x): x is number => x !== null);
 
-/** One query per relation for a whole page of issues (no N+1). */
+/** Rows grouped by one of their columns, in row order (the column stays on the row: nothing is copied). */
+function groupBy<R, K extends keyof R>(rows: readonly R[], key: K): Map<R[K], R[]> {
+  const m = new Map<R[K], R[]>();
+  for (const r of rows) {
+    const list = m.get(r[key]);
+    if (list) list.push(r);
+    else m.set(r[key], [r]);
+  }
+  return m;
+}
+
+/** Milestones with the path of their project or group (for their web_url), in one query. */
+function milestonesWithPaths(db: Db, ids: readonly number[]) {
+  return db
+    .selectFrom('milestones')
+    .leftJoin('projects', 'projects.id', 'milestones.project_id')
+    .leftJoin('namespaces', 'namespaces.id', 'milestones.group_id')
+    .selectAll('milestones')
+    .select(sql<string | null>`coalesce(projects.path_with_namespace, namespaces.full_path)`.as('owner_path'))
+    .where('milestones.id', 'in', ids)
+    .execute();
+}
+
+/** User notes and thumbs up/down per issue, in one query: kind is 'note', 'thumbsup' or 'thumbsdown'. */
+function noteAndVoteCounts(db: Db, ids: readonly number[]) {
+  return db
+    .selectFrom('notes')
+    .select([sql<string>`'note'`.as('kind'), 'noteable_id as id', (eb) => eb.fn.countAll<number>().as('n')])
+    .where('noteable_type', '=', 'Issue')
+    .where('noteable_id', 'in', ids)
+    .where('system', '=', false)
+    .groupBy('noteable_id')
+    .unionAll(
+      db
+        .selectFrom('award_emoji')
+        .select(['name as kind', 'awardable_id as id', (eb) => eb.fn.countAll<number>().as('n')])
+        .where('awardable_type', '=', 'Issue')
+        .where('awardable_id', 'in', ids)
+        .where('name', 'in', ['thumbsup', 'thumbsdown'])
+        .groupBy(['awardable_id', 'name']),
+    )
+    .execute();
+}
+
+/**
+ * One query per relation for a whole page of issues (no N+1): labels, assignees, milestones,
+ * with their owners' paths, authors and closers, project paths, note and vote counts (and, for one issue, the
+ * viewer's subscription). Users are read with the columns their entity shows only.
+ */
 export async function loadIssueRelations(
   db: Db,
   viewer: User | null,
@@ -22,7 +67,10 @@ export async function loadIssueRelations(
 ): Promise<IssueRelations> {
   const ids = issues.map((i) => i.id);
   const some = ids.length ? ids : [-1];
-  const [labelRows, assigneeRows, milestones, projects, notes, votes, subscribed] = await Promise.all([
+  const milestoneIds = unique(issues.map((i) => i.milestone_id));
+  const userIds = unique(issues.flatMap((i) => [i.author_id, i.closed_by_id]));
+  const projectIds = unique(issues.map((i) => i.project_id));
+  const [labelRows, assigneeRows, milestones, users, projects, counts, subscribed] = await Promise.all([
     db
       .selectFrom('label_links')
       .innerJoin('labels', 'labels.id', 'label_links.label_id')
@@ -35,65 +83,47 @@ export async function loadIssueRelations(
     db
       .selectFrom('issue_assignees')
       .innerJoin('users', 'users.id', 'issue_assignees.user_id')
-      .selectAll('users')
+      .select(USER_BASIC_COLUMNS.map((c) => `users.${c}` as const))
       .select('issue_assignees.issue_id')
       .where('issue_assignees.issue_id', 'in', some)
       .orderBy('users.id')
       .execute(),
-    db
-      .selectFrom('milestones')
-      .selectAll()
-      .where(
-        'id',
-        'in',
-        [...new Set(issues.flatMap((i) => (i.milestone_id === null ? [] : [i.milestone_id])))].concat(-1),
-      )
-      .execute(),
-    db
-      .selectFrom('projects')
-      .select(['id', 'path_with_namespace'])
-      .where('id', 'in', [...new Set(issues.map((i) => i.project_id))].concat(-1))
-      .execute(),
-    db
-      .selectFrom('notes')
-      .select(['noteable_id', (eb) => eb.fn.countAll<number>().as('n')])
-      .where('noteable_type', '=', 'Issue')
-      .where('noteable_id', 'in', some)
-      .where('system', '=', false)
-      .groupBy('noteable_id')
-      .execute(),
-    db
-      .selectFrom('award_emoji')
-      .select(['awardable_id', 'name', (eb) => eb.fn.countAll<number>().as('n')])
-      .where('awardable_type', '=', 'Issue')
-      .where('awardable_id', 'in', some)
-      .where('name', 'in', ['thumbsup', 'thumbsdown'])
-      .groupBy(['awardable_id', 'name'])
-      .execute(),
+    milestoneIds.length ? milestonesWithPaths(db, milestoneIds) : Promise.resolve([]),
+    userIds.length
+      ? db.selectFrom('users').select(USER_BASIC_COLUMNS).where('id', 'in', userIds).execute()
+      : Promise.resolve([] as UserBasicRow[]),
+    projectIds.length
+      ? db
+          .selectFrom('projects')
+          .select(['id', 'path_with_namespace'])
+          .where('id', 'in', projectIds)
+          .execute()
+      : Promise.resolve([]),
+    noteAndVoteCounts(db, some),
     opts.subscribed ? subscribedIds(db, viewer?.id ?? null, 'Issue', ids) : Promise.resolve(undefined),
   ]);
-  const userIds = [
-    ...new Set(issues.flatMap((i) => [i.author_id, i.closed_by_id]).filter((x): x is number => x !== null)),
-  ];
-  const users = userIds.length
-    ? await db.selectFrom('users').selectAll().where('id', 'in', userIds).execute()
-    : [];
-  const voteMap = new Map<number, { up: number; down: number }>();
-  for (const v of votes) {
-    const e = voteMap.get(v.awardable_id) ?? { up: 0, down: 0 };
-    if (v.name === 'thumbsup') e.up = Number(v.n);
-    else e.down = Number(v.n);
-    voteMap.set(v.awardable_id, e);
+  const notesCount = new Map<number, number>();
+  const votes = new Map<number, { up: number; down: number }>();
+  for (const c of counts) {
+    if (c.kind === 'note') {
+      notesCount.set(c.id, Number(c.n));
+      continue;
+    }
+    const v = votes.get(c.id) ?? { up: 0, down: 0 };
+    votes.set(c.id, v);
+    if (c.kind === 'thumbsup') v.up = Number(c.n);
+    else v.down = Number(c.n);
   }
+  const milestonePaths = new Map(milestones.map((m) => [m.id, m.owner_path ?? '']));
   return {
-    labels: group(labelRows.map(({ target_id, ...l }) => [target_id, l as Label])),
-    assignees: group(assigneeRows.map(({ issue_id, ...u }) => [issue_id, u as User])),
+    labels: groupBy<Label & { target_id: number }, 'target_id'>(labelRows, 'target_id'),
+    assignees: groupBy(assigneeRows, 'issue_id'),
     users: new Map(users.map((u) => [u.id, u])),
     milestones: new Map(milestones.map((m) => [m.id, m])),
-    milestonePaths: await milestoneOwnerPaths(db, milestones),
+    milestonePaths: (m) => milestonePaths.get(m.id) ?? '',
     projectPaths: new Map(projects.map((p) => [p.id, p.path_with_namespace])),
-    notesCount: new Map(notes.map((n) => [n.noteable_id, Number(n.n)])),
-    votes: voteMap,
+    notesCount,
+    votes,
     subscribed,
   };
 }

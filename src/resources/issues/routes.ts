@@ -126,7 +126,7 @@ export function issuesResource(app: FastifyInstance, deps: Deps): void {
       const project = await findProject(deps.db, ctx.user, ctx.params.id);
       return listIssues(
         ctx,
-        issueFilters(ctx.params, { project_id: project.project.id }),
+        issueFilters(ctx.params, { project_id: project.project.id, project }),
         project.project.id,
       );
     },
@@ -149,7 +149,7 @@ export function issuesResource(app: FastifyInstance, deps: Deps): void {
       if (!m) throw notFound('Milestone');
       const rows = await paginate(
         ctx,
-        (await findIssues(deps.db, ctx.user, { project_id: project.project.id }, today(deps))).where(
+        (await findIssues(deps.db, ctx.user, { project_id: project.project.id, project }, today(deps))).where(
           'issues.milestone_id',
           '=',
           m.id,
@@ -198,7 +198,7 @@ export function issuesResource(app: FastifyInstance, deps: Deps): void {
       return issueStatistics(
         deps.db,
         ctx.user,
-        issueFilters(ctx.params, { project_id: project.project.id }),
+        issueFilters(ctx.params, { project_id: project.project.id, project }),
         today(deps),
       );
     },

@@ -2,6 +2,8 @@ import { type RawBuilder, type SqlBool, sql } from 'kysely';
 import type { Db } from '../../db/connection.js';
 import type { User } from '../../http/auth.js';
 import { ACCESS, minimumVisibleLevel, VISIBILITY } from '../../permissions/groups.js';
+import { can } from '../../permissions/index.js';
+import type { ProjectSubject } from '../../permissions/projects.js';
 import { projectAccessRows } from '../members/access.js';
 
 /**
@@ -42,6 +44,27 @@ export async function projectIssueVisibility(
     .executeTakeFirstOrThrow();
   if (!Number(row.readable)) return sql<SqlBool>`1 = 0`;
   if (Number(row.planner)) return null;
+  return openOrInvolved(db, viewer);
+}
+
+/**
+ * projectIssueVisibility for a project already looked up with the viewer's access (findProject's
+ * ProjectSubject): the policy module decides, with no query — read_issue (project visible, issues
+ * feature open to the viewer) and admin_issue (Planner and above, admins) are the rules the query
+ * above spells in SQL.
+ */
+export function projectIssueVisibilityOf(
+  db: Db,
+  viewer: User | null,
+  project: ProjectSubject,
+): RawBuilder<SqlBool> | null {
+  if (!can(viewer, 'read_issue', project)) return sql<SqlBool>`1 = 0`;
+  if (can(viewer, 'admin_issue', project)) return null;
+  return openOrInvolved(db, viewer);
+}
+
+/** Non-confidential issues, and the viewer's own and assigned ones. */
+function openOrInvolved(db: Db, viewer: User | null): RawBuilder<SqlBool> {
   const open = sql<SqlBool>`${sql.ref('issues.confidential')} = ${false}`;
   if (!viewer) return open;
   return sql<SqlBool>`(${open} or ${sql.ref('issues.author_id')} = ${viewer.id} or ${sql.ref('issues.id')} in (${assignedTo(db, viewer.id)}))`;

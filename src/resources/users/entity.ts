@@ -33,13 +33,25 @@ export function avatarUrl(user: Pick<User, 'avatar_url' | 'email'>): string {
   return `https://www.gravatar.com/avatar/${hash}?s=80&d=identicon`;
 }
 
+/** The columns toUserBasic reads: lists that show many users select only these (users rows are wide). */
+export const USER_BASIC_COLUMNS = [
+  'id',
+  'username',
+  'name',
+  'state',
+  'locked',
+  'avatar_url',
+  'email',
+] as const;
+export type UserBasicRow = Pick<User, (typeof USER_BASIC_COLUMNS)[number]>;
+
 /** lib/api/entities/user_safe.rb */
-export function toUserSafe(user: User) {
+export function toUserSafe(user: Pick<User, 'id' | 'username' | 'name'>) {
   return { id: user.id, username: user.username, name: user.name };
 }
 
 /** lib/api/entities/user_basic.rb */
-export function toUserBasic(config: Pick<Config, 'externalUrl'>, user: User) {
+export function toUserBasic(config: Pick<Config, 'externalUrl'>, user: UserBasicRow) {
   return {
     ...toUserSafe(user),
     state: user.state,
