@@ -208,9 +208,10 @@ function conditions(
   f: IssueFilters | NotFilters,
   today: string,
   labelIds: LabelIds,
+  scope: LinkScope = {},
 ): Expression<SqlBool>[] {
   const out: Expression<SqlBool>[] = [];
-  if (f.labels?.length) out.push(labelCondition(f.labels, labelIds));
+  if (f.labels?.length) out.push(labelCondition(f.labels, labelIds, scope));
   if (f.milestone !== undefined) out.push(milestoneCondition(db, f.milestone, today));
   if (f.author_id !== undefined) out.push(sql<SqlBool>`${sql.ref('issues.author_id')} = ${f.author_id}`);
   if (f.author_username !== undefined)
@@ -271,6 +272,25 @@ function dueDateCondition(f: IssueFilters, today: string): Expression<SqlBool> |
   }
 }
 
+/**
+ * How far the label links of a labels=a,b (or not[labels]) filter narrow, from the issue columns
+ * they copy (label_links.issue_project_id and issue_state: the links of an issue in project P and
+ * state S all carry P and S, so the narrowing never changes which issues match).
+ * index_label_links_on_label_id_issue_project_state answers (label, project, state) in target
+ * order, which INTERSECT merges; (label, project) alone comes in (state, target) order, which two
+ * or more labels would have to sort: there the plain label index (label, target) serves better.
+ * Without a project, a state is read off the same index's entries (covering, no row lookup), in
+ * (project, state, target) order: for one label title only.
+ */
+function linkScope(
+  projectId: number | undefined,
+  state: string | undefined,
+  sets: number[][] | null,
+): LinkScope {
+  if (projectId !== undefined) return state || sets?.length === 1 ? { projectId, state } : {};
+  return state && sets?.length === 1 ? { state } : {};
+}
+
 /** Project ids in a group's whole subtree. */
 const groupProjects = (db: Db, groupId: number) =>
   db
@@ -311,19 +331,24 @@ async function issueConditions(db: Db, viewer: User | null, f: IssueFilters, tod
     f.updated_before !== undefined ? sql<SqlBool>`${col('updated_at')} <= ${f.updated_before}` : null,
     f.issue_type?.length ? sql<SqlBool>`${col('issue_type')} in (${sql.join(f.issue_type)})` : null,
     ...conditions(db, viewer, { ...f, labels: undefined }, today, labelIds),
-    ...(f.not ? conditions(db, viewer, f.not, today, labelIds).map((c) => sql<SqlBool>`not (${c})`) : []),
+    ...(f.not
+      ? conditions(db, viewer, { ...f.not, labels: undefined }, today, labelIds).map(
+          (c) => sql<SqlBool>`not (${c})`,
+        )
+      : []),
     scopeCondition(db, viewer, f.scope),
     searchCondition(f),
     dueDateCondition(f, today),
   ];
   const others = filters.filter((c): c is Expression<SqlBool> => c !== null);
   const sets = f.labels?.length ? labelSets(f.labels, labelIds) : null;
-  // index_label_links_on_label_id_issue_project_state answers (label, project, state) in target
-  // order, which INTERSECT merges; (label, project) alone comes in (state, target) order, which two
-  // or more labels would have to sort: there the plain label index (label, target) serves better.
-  // Without a project, narrowing by state would cost a row lookup per link.
-  const scope: LinkScope =
-    f.project_id !== undefined && (state || sets?.length === 1) ? { projectId: f.project_id, state } : {};
+  const scope = linkScope(f.project_id, state, sets);
+  if (f.not?.labels?.length) {
+    // not[labels]: the same narrowing, so the set tested against every walked issue holds only
+    // the links of issues that can be on the page at all.
+    const notScope = linkScope(f.project_id, state, labelSets(f.not.labels, labelIds));
+    others.push(sql<SqlBool>`not (${labelCondition(f.not.labels, labelIds, notScope)})`);
+  }
   const rest = [
     ...(visibility ? [visibility] : []),
     ...(f.project_id !== undefined ? [sql<SqlBool>`${col('project_id')} = ${f.project_id}`] : []),

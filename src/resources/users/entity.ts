@@ -26,11 +26,20 @@ export interface Presenter {
 
 export const noRelations = (): UserRelations => ({ namespaceIds: new Map(), creators: new Map() });
 
+/** Gravatar URLs by email: a SHA-256 each, for every user in every list; bounded, oldest dropped. */
+const gravatars = new Map<string, string>();
+const GRAVATARS_KEPT = 10_000;
+
 /** Without an uploaded avatar GitLab shows the Gravatar of the primary email. */
 export function avatarUrl(user: Pick<User, 'avatar_url' | 'email'>): string {
   if (user.avatar_url) return user.avatar_url;
+  const known = gravatars.get(user.email);
+  if (known !== undefined) return known;
   const hash = createHash('sha256').update(user.email.trim().toLowerCase()).digest('hex');
-  return `https://www.gravatar.com/avatar/${hash}?s=80&d=identicon`;
+  const url = `https://www.gravatar.com/avatar/${hash}?s=80&d=identicon`;
+  if (gravatars.size >= GRAVATARS_KEPT) gravatars.delete(gravatars.keys().next().value as string);
+  gravatars.set(user.email, url);
+  return url;
 }
 
 /** The columns toUserBasic reads: lists that show many users select only these (users rows are wide). */
@@ -53,7 +62,9 @@ export function toUserSafe(user: Pick<User, 'id' | 'username' | 'name'>) {
 /** lib/api/entities/user_basic.rb */
 export function toUserBasic(config: Pick<Config, 'externalUrl'>, user: UserBasicRow) {
   return {
-    ...toUserSafe(user),
+    id: user.id,
+    username: user.username,
+    name: user.name,
     state: user.state,
     locked: Boolean(user.locked),
     avatar_url: avatarUrl(user),
