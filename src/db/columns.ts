@@ -1,8 +1,13 @@
 import { type ColumnDefinitionBuilder, type Kysely, PostgresAdapter, sql } from 'kysely';
 
 /** Column types that differ between the dialects; migrations use these, never a dialect `if`. */
+/** Whether `db` talks to PostgreSQL (else SQLite), for the few places the two need different SQL. */
+export function isPostgres(db: { getExecutor(): { adapter: unknown } }): boolean {
+  return db.getExecutor().adapter instanceof PostgresAdapter;
+}
+
 export function columnTypes(db: Kysely<unknown>) {
-  const postgres = db.getExecutor().adapter instanceof PostgresAdapter;
+  const postgres = isPostgres(db);
   return {
     postgres,
     /** Integer primary key assigned by the database. */

@@ -41,15 +41,21 @@ export function searchTerms(query: string): string[] {
   return [...rest.split(/\s+/).filter(Boolean), ...quoted];
 }
 
+/** The query as fuzzy search reads it: squished, and its words long enough to match anywhere. */
+function fuzzyWords(query: string): { squished: string; words: string[] } {
+  const squished = query.trim().replace(/\s+/g, ' ');
+  const words = searchTerms(squished).filter((w) => w.length >= MIN_CHARS_FOR_PARTIAL_MATCHING);
+  return { squished, words };
+}
+
 /**
  * GitLab's fuzzy_search (issues, merge requests… `search=`): a column matches when it contains
  * every word of 3 or more characters, in any order; with no such word, when it equals the whole
  * query (ignoring case). Columns are alternatives. Null when the query is blank (no filter).
  */
 export function fuzzySearch(columns: readonly Operand[], query: string): RawBuilder<SqlBool> | null {
-  const squished = query.trim().replace(/\s+/g, ' ');
+  const { squished, words } = fuzzyWords(query);
   if (squished === '' || columns.length === 0) return columns.length === 0 ? sql<SqlBool>`1 = 0` : null;
-  const words = searchTerms(squished).filter((w) => w.length >= MIN_CHARS_FOR_PARTIAL_MATCHING);
   const perColumn = columns.map((column) =>
     words.length > 0
       ? sql<SqlBool>`(${sql.join(
@@ -59,6 +65,18 @@ export function fuzzySearch(columns: readonly Operand[], query: string): RawBuil
       : ilike(column, likeEscape(squished)),
   );
   return sql<SqlBool>`(${sql.join(perColumn, sql` or `)})`;
+}
+
+/**
+ * fuzzySearch's words as an FTS5 query over a trigram index of `columns` (SQLite): the rows that
+ * may match. A superset: the index folds case beyond ASCII, so fuzzySearch must still decide.
+ * Null when no word has a trigram (the index cannot help).
+ */
+export function trigramCandidates(columns: readonly string[], query: string): string | null {
+  const { words } = fuzzyWords(query);
+  if (words.length === 0 || columns.length === 0) return null;
+  const all = words.map((w) => `"${w.replaceAll('"', '""')}"`).join(' AND ');
+  return columns.map((c) => `(${c} : (${all}))`).join(' OR ');
 }
 
 /** Case-insensitive prefix match of user input. */

@@ -1,7 +1,8 @@
 import { type Expression, type SelectQueryBuilder, type SqlBool, sql } from 'kysely';
+import { isPostgres } from '../../db/columns.js';
 import type { Db } from '../../db/connection.js';
 import type { Database } from '../../db/schema.js';
-import { equalsIgnoringCase, fuzzySearch } from '../../db/text.js';
+import { equalsIgnoringCase, fuzzySearch, trigramCandidates } from '../../db/text.js';
 import type { User } from '../../http/auth.js';
 import type { Issue } from '../../permissions/issues.js';
 import type { ProjectSubject } from '../../permissions/projects.js';
@@ -235,13 +236,22 @@ const scopeCondition = (
   return sql<SqlBool>`${sql.ref('issues.id')} in (${db.selectFrom('issue_assignees').select('issue_id').where('user_id', '=', viewer.id)})`;
 };
 
-function searchCondition(f: IssueFilters): Expression<SqlBool> | null {
+/**
+ * search= and in=. On SQLite the trigram index (issue_search, migration 0018) names the candidates
+ * first, so neither the page nor its count tests every issue; PostgreSQL's trigram indexes serve
+ * the LIKE conditions themselves.
+ */
+function searchCondition(db: Db, f: IssueFilters): Expression<SqlBool> | null {
   if (!f.search) return null;
   const fields = (f.in ?? 'title,description').split(',').map((s) => s.trim());
-  const columns = (['title', 'description'] as const)
-    .filter((c) => fields.includes(c))
-    .map((c) => `issues.${c}`);
-  return fuzzySearch(columns, f.search);
+  const columns = (['title', 'description'] as const).filter((c) => fields.includes(c));
+  const condition = fuzzySearch(
+    columns.map((c) => `issues.${c}`),
+    f.search,
+  );
+  const candidates = isPostgres(db) ? null : trigramCandidates(columns, f.search);
+  if (!condition || !candidates) return condition;
+  return sql<SqlBool>`(${sql.ref('issues.id')} in (select rowid from issue_search where issue_search match ${candidates}) and ${condition})`;
 }
 
 function dueDateCondition(f: IssueFilters, today: string): Expression<SqlBool> | null {
@@ -337,7 +347,7 @@ async function issueConditions(db: Db, viewer: User | null, f: IssueFilters, tod
         )
       : []),
     scopeCondition(db, viewer, f.scope),
-    searchCondition(f),
+    searchCondition(db, f),
     dueDateCondition(f, today),
   ];
   const others = filters.filter((c): c is Expression<SqlBool> => c !== null);

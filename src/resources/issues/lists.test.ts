@@ -127,4 +127,34 @@ describe('issue lists', () => {
     res = await s.request('/issues_statistics', { token: dev.token });
     assert.deepEqual(res.body, { statistics: { counts: { all: 1, closed: 0, opened: 1 } } });
   });
+  test('search= follows edits and deletes (the trigram index, migration 0018), and takes LIKE wildcards and quotes literally', async () => {
+    const other = await createProject(s, { namespace_id: group.id });
+    const url = `/projects/${other.id}/issues`;
+    await api(s, 'POST', url, { title: 'Webhook retries', description: 'about 50% fail_fast, say"hi' });
+    await api(s, 'POST', url, { title: 'unrelated', description: 'nothing here' });
+    const found = async (query: string) => {
+      const res = await s.request(`${url}?search=${encodeURIComponent(query)}`);
+      assert.equal(res.status, 200);
+      assert.equal(res.headers.get('x-total'), String((res.body as Json[]).length));
+      return (res.body as Json[]).map((i) => i.iid);
+    };
+    assert.deepEqual(await found('WEBHOOK'), [1]);
+    assert.deepEqual(await found('retries webhook'), [1]);
+    assert.deepEqual(await found('50%'), [1]);
+    assert.deepEqual(await found('0%x'), []);
+    assert.deepEqual(await found('fail_fast'), [1]);
+    assert.deepEqual(await found('failxfast'), []);
+    assert.deepEqual(await found('say"hi'), [1]);
+    assert.deepEqual(await found('here'), [2]);
+    await api(s, 'PUT', `${url}/1`, { title: 'Pipeline retries' });
+    assert.deepEqual(await found('webhook'), []);
+    assert.deepEqual(await found('pipeline'), [1]);
+    await api(s, 'PUT', `${url}/2`, { description: 'something else' });
+    assert.deepEqual(await found('here'), []);
+    assert.deepEqual(await found('something'), [2]);
+    const removed = await s.request(`${url}/2`, { method: 'DELETE' });
+    assert.equal(removed.status, 204);
+    assert.deepEqual(await found('something'), []);
+    assert.deepEqual(await found('retries'), [1]);
+  });
 });
