@@ -14,7 +14,8 @@ export class ReadCache<V> {
   #version: number | string = -1;
   readonly #entries = new Map<string, V>();
 
-  constructor(private readonly capacity = 10_000) {}
+  /** capacity: entries; past it everything is dropped (a bound, not an LRU). */
+  constructor(private readonly capacity = 2_000) {}
 
   async read(db: Db, key: string, load: () => Promise<V>): Promise<V> {
     const version = await dataVersion(db);
@@ -44,20 +45,27 @@ export class ReadCache<V> {
  * only loads.
  */
 export class DerivedCache<V> {
-  readonly #byOwner = new WeakMap<object, Map<string, V>>();
+  #byOwner = new WeakMap<object, Map<string, V>>();
+  #size = 0;
 
-  constructor(private readonly capacity = 1_000) {}
+  /** capacity: entries across all owners; past it everything is dropped (a bound, not an LRU). */
+  constructor(private readonly capacity = 2_000) {}
 
   async read(owner: object, key: string, load: () => Promise<V>): Promise<V> {
     if (!kept.has(owner)) return load();
-    let entries = this.#byOwner.get(owner);
-    const hit = entries?.get(key);
+    const hit = this.#byOwner.get(owner)?.get(key);
     if (hit !== undefined) return hit;
     const value = await load();
+    if (this.#size >= this.capacity) {
+      this.#byOwner = new WeakMap();
+      this.#size = 0;
+    }
+    let entries = this.#byOwner.get(owner);
     if (!entries) {
       entries = new Map();
       this.#byOwner.set(owner, entries);
-    } else if (entries.size >= this.capacity) entries.clear();
+    }
+    if (!entries.has(key)) this.#size++;
     entries.set(key, keep(value));
     return value;
   }
