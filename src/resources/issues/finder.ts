@@ -504,8 +504,8 @@ type IssueWithTotal = Issue & { matches_total: number | string };
  * A page walks the order's index and stops after a page of matches, which is quick when matches
  * are common and reads the whole project when they are rare (a common and a rare label). So with
  * labels=a,b the first few label matches are read first: if there are no more than FEW_MATCHES,
- * the page starts from them (a lookup each, then the sort) and, when the label links alone answer
- * the filters (onlyProject), the total is their number. With more, and the label links alone
+ * the page is those issues by id (a lookup each, then the sort) and, when the label links alone
+ * answer the filters (onlyProject), the total is their number. With more, and the label links alone
  * answering, one statement reads the page and counts the matches: the intersection of the labels'
  * links is computed once (a materialized CTE), walked for the page and counted for the total,
  * instead of once by the page and again by a count.
@@ -526,16 +526,21 @@ export async function findIssueList(
       .limit(FEW_MATCHES + 1)
       .execute();
     if (found.length <= FEW_MATCHES) {
+      // Those matches are all there is: the page and its total look them up by id, rather than
+      // intersect the labels' links again.
+      const ids = found.map((r) => r.id);
+      if (!ids.length) return { page: issuesWhere(db, c).where(none), count: 0 };
+      // The cross join keeps SQLite from walking the project's order index instead of the ids.
+      const byId = sql<{
+        target_id: number;
+      }>`(select id as target_id from issues where id in (${sql.join(ids)}))`;
       const page = db
-        .selectFrom(matched)
+        .selectFrom(byId.as('matched'))
         .crossJoin('issues')
         .selectAll('issues')
         .where(sql<SqlBool>`${sql.ref('issues.id')} = ${sql.ref('matched.target_id')}`)
         .where(all(c.rest));
-      return {
-        page: sorted(page, f.order_by, f.sort),
-        count: c.onlyProject ? found.length : issueCountQuery(db, c),
-      };
+      return { page: sorted(page, f.order_by, f.sort), count: c.onlyProject ? found.length : page };
     }
     if (c.onlyProject && c.labelSets) {
       const links = db
