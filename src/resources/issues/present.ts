@@ -1,11 +1,13 @@
-import { sql } from 'kysely';
+import { type SelectQueryBuilder, sql } from 'kysely';
 import type { Db } from '../../db/connection.js';
+import { inOneSnapshot, preparedRows } from '../../db/prepared.js';
+import type { Database } from '../../db/schema.js';
 import type { Deps } from '../../deps.js';
 import type { User } from '../../http/auth.js';
 import type { Issue } from '../../permissions/issues.js';
 import type { Label } from '../labels/entity.js';
 import { subscribedIds } from '../labels/subscriptions.js';
-import { USER_BASIC_COLUMNS, type UserBasicRow } from '../users/entity.js';
+import { USER_BASIC_COLUMNS } from '../users/entity.js';
 import { type IssuePresenter, type IssueRelations, toIssue, toIssueBasic } from './entity.js';
 
 const unique = (xs: Iterable<number | null>) => [...new Set(xs)].filter((x): x is number => x !== null);
@@ -21,21 +23,73 @@ function groupBy<R, K extends keyof R>(rows: readonly R[], key: K): Map<R[K], R[
   return m;
 }
 
+/** Id lists are padded (with -1) to one of these lengths, so a relation query compiles once per length. */
+const ID_LIST_LENGTHS = [1, 4, 20, 100];
+
+/**
+ * A relation query over a list of ids, compiled once per padded list length and run by
+ * preparedRows (on SQLite through the direct reader: no query building per request, and the page's
+ * relation reads share one snapshot, see loadIssueRelations). Longer lists run as built.
+ */
+function byIds<Row>(
+  // biome-ignore lint/suspicious/noExplicitAny: any tables, as long as the rows are Row
+  build: (db: Db, ids: readonly number[]) => SelectQueryBuilder<Database, any, Row>,
+) {
+  const prepared = new Map<number, (db: Db, ...ids: number[]) => Promise<Row[]>>();
+  return (db: Db, ids: readonly number[]): Promise<Row[]> => {
+    const length = ID_LIST_LENGTHS.find((n) => n >= ids.length);
+    if (length === undefined) return build(db, ids).execute();
+    let run = prepared.get(length);
+    if (!run) {
+      const sample = Array.from({ length }, (_, i) => -1_000_001 - i);
+      run = preparedRows((d: Db, ...xs: number[]) => build(d, xs), sample);
+      prepared.set(length, run);
+    }
+    return run(db, ...ids, ...Array<number>(length - ids.length).fill(-1));
+  };
+}
+
+const labelsOf = byIds((db, ids) =>
+  db
+    .selectFrom('label_links')
+    .innerJoin('labels', 'labels.id', 'label_links.label_id')
+    .selectAll('labels')
+    .select('label_links.target_id')
+    .where('label_links.target_type', '=', 'Issue')
+    .where('label_links.target_id', 'in', ids)
+    .orderBy('labels.title'),
+);
+
+const assigneesOf = byIds((db, ids) =>
+  db
+    .selectFrom('issue_assignees')
+    .innerJoin('users', 'users.id', 'issue_assignees.user_id')
+    .select(USER_BASIC_COLUMNS.map((c) => `users.${c}` as const))
+    .select('issue_assignees.issue_id')
+    .where('issue_assignees.issue_id', 'in', ids)
+    .orderBy('users.id'),
+);
+
+const usersOf = byIds((db, ids) => db.selectFrom('users').select(USER_BASIC_COLUMNS).where('id', 'in', ids));
+
+const projectPathsOf = byIds((db, ids) =>
+  db.selectFrom('projects').select(['id', 'path_with_namespace']).where('id', 'in', ids),
+);
+
 /** Milestones with the path of their project or group (for their web_url), in one query. */
-function milestonesWithPaths(db: Db, ids: readonly number[]) {
-  return db
+const milestonesWithPaths = byIds((db, ids) =>
+  db
     .selectFrom('milestones')
     .leftJoin('projects', 'projects.id', 'milestones.project_id')
     .leftJoin('namespaces', 'namespaces.id', 'milestones.group_id')
     .selectAll('milestones')
     .select(sql<string | null>`coalesce(projects.path_with_namespace, namespaces.full_path)`.as('owner_path'))
-    .where('milestones.id', 'in', ids)
-    .execute();
-}
+    .where('milestones.id', 'in', ids),
+);
 
 /** User notes and thumbs up/down per issue, in one query: kind is 'note', 'thumbsup' or 'thumbsdown'. */
-function noteAndVoteCounts(db: Db, ids: readonly number[]) {
-  return db
+const noteAndVoteCounts = byIds((db, ids) =>
+  db
     .selectFrom('notes')
     .select([sql<string>`'note'`.as('kind'), 'noteable_id as id', (eb) => eb.fn.countAll<number>().as('n')])
     .where('noteable_type', '=', 'Issue')
@@ -50,9 +104,8 @@ function noteAndVoteCounts(db: Db, ids: readonly number[]) {
         .where('awardable_id', 'in', ids)
         .where('name', 'in', ['thumbsup', 'thumbsdown'])
         .groupBy(['awardable_id', 'name']),
-    )
-    .execute();
-}
+    ),
+);
 
 /**
  * One query per relation for a whole page of issues (no N+1): labels, assignees, milestones,
@@ -66,42 +119,24 @@ export async function loadIssueRelations(
   opts: { subscribed?: boolean } = {},
 ): Promise<IssueRelations> {
   const ids = issues.map((i) => i.id);
-  const some = ids.length ? ids : [-1];
   const milestoneIds = unique(issues.map((i) => i.milestone_id));
   const userIds = unique(issues.flatMap((i) => [i.author_id, i.closed_by_id]));
   const projectIds = unique(issues.map((i) => i.project_id));
-  const [labelRows, assigneeRows, milestones, users, projects, counts, subscribed] = await Promise.all([
-    db
-      .selectFrom('label_links')
-      .innerJoin('labels', 'labels.id', 'label_links.label_id')
-      .selectAll('labels')
-      .select('label_links.target_id')
-      .where('label_links.target_type', '=', 'Issue')
-      .where('label_links.target_id', 'in', some)
-      .orderBy('labels.title')
-      .execute(),
-    db
-      .selectFrom('issue_assignees')
-      .innerJoin('users', 'users.id', 'issue_assignees.user_id')
-      .select(USER_BASIC_COLUMNS.map((c) => `users.${c}` as const))
-      .select('issue_assignees.issue_id')
-      .where('issue_assignees.issue_id', 'in', some)
-      .orderBy('users.id')
-      .execute(),
-    milestoneIds.length ? milestonesWithPaths(db, milestoneIds) : Promise.resolve([]),
-    userIds.length
-      ? db.selectFrom('users').select(USER_BASIC_COLUMNS).where('id', 'in', userIds).execute()
-      : Promise.resolve([] as UserBasicRow[]),
-    projectIds.length
-      ? db
-          .selectFrom('projects')
-          .select(['id', 'path_with_namespace'])
-          .where('id', 'in', projectIds)
-          .execute()
-      : Promise.resolve([]),
-    noteAndVoteCounts(db, some),
-    opts.subscribed ? subscribedIds(db, viewer?.id ?? null, 'Issue', ids) : Promise.resolve(undefined),
-  ]);
+  const [labelRows, assigneeRows, milestones, users, projects, counts] = await Promise.all(
+    inOneSnapshot(
+      db,
+      () =>
+        [
+          labelsOf(db, ids),
+          assigneesOf(db, ids),
+          milestonesWithPaths(db, milestoneIds),
+          usersOf(db, userIds),
+          projectPathsOf(db, projectIds),
+          noteAndVoteCounts(db, ids),
+        ] as const,
+    ),
+  );
+  const subscribed = opts.subscribed ? await subscribedIds(db, viewer?.id ?? null, 'Issue', ids) : undefined;
   const notesCount = new Map<number, number>();
   const votes = new Map<number, { up: number; down: number }>();
   for (const c of counts) {
