@@ -1,9 +1,10 @@
 /** Commits::CherryPickService and Commits::RevertService for the API. */
 import type { Deps } from '../../deps.js';
-import { type Commit, cherryPick, RefConflictError, revertCommit } from '../../git/index.js';
+import { type Commit, cherryPick, RefConflictError, revertCommit, ZERO_OID } from '../../git/index.js';
 import type { User } from '../../http/auth.js';
 import { apiMessage, structuredApiError } from '../../http/errors.js';
 import { findBranch } from '../branches/service.js';
+import { refreshMergeRequestsAfterPush } from '../merge_requests/git_state.js';
 import type { RepoContext } from '../repositories/context.js';
 import { afterRefsChanged } from '../repositories/storage.js';
 
@@ -33,7 +34,7 @@ export async function pickCommit(
   commit: Commit,
   p: { branch: string; dry_run: boolean; message?: string },
 ): Promise<string | null> {
-  await findBranch(ctx.repo, p.branch);
+  const before = await findBranch(ctx.repo, p.branch);
   const now = deps.clock.now();
   const me = { name: user.name, email: user.email, date: now };
   const params = {
@@ -57,6 +58,15 @@ export async function pickCommit(
     throw err;
   }
   if (outcome.status !== 'done') throw failure(kind, outcome.status, p.dry_run);
-  if (outcome.oid) await afterRefsChanged(deps, ctx.subject.project, { pushedBranches: [p.branch] });
+  if (outcome.oid) {
+    await afterRefsChanged(deps, ctx.subject.project, { pushedBranches: [p.branch] });
+    // The picked commit sits on the branch's head as it was: that push's "added 1 commit" note.
+    await refreshMergeRequestsAfterPush(
+      deps,
+      ctx.subject.project.id,
+      [{ branch: p.branch, oldrev: before.commit?.id ?? ZERO_OID, newrev: outcome.oid }],
+      user,
+    );
+  }
   return outcome.oid;
 }

@@ -13,10 +13,12 @@ import {
   isValidBranchName,
   NotFoundError,
   RefConflictError,
+  ZERO_OID,
 } from '../../git/index.js';
 import type { User } from '../../http/auth.js';
 import { apiMessage, forbidden } from '../../http/errors.js';
 import { canPushToBranch } from '../branches/service.js';
+import { refreshMergeRequestsAfterPush } from '../merge_requests/git_state.js';
 import { loadBranchRules, matching } from '../protected_branches/rules.js';
 import type { RepoContext } from '../repositories/context.js';
 import { afterRefsChanged } from '../repositories/storage.js';
@@ -70,6 +72,15 @@ export async function commitToBranch(
     throw commitError(err, p);
   }
   await afterRefsChanged(deps, ctx.subject.project, { pushedBranches: [p.branch] });
+  // As after a push (GitLab's post-receive runs for API commits too): open merge requests from
+  // this branch get the "added N commits" note.
+  const oldrev = result.branchCreated || !result.parent ? ZERO_OID : result.parent;
+  await refreshMergeRequestsAfterPush(
+    deps,
+    ctx.subject.project.id,
+    [{ branch: p.branch, oldrev, newrev: result.oid }],
+    user,
+  );
   return { oid: result.oid };
 }
 

@@ -186,8 +186,8 @@ export interface BranchPush {
  * for forks), a new version recorded and, as the pusher, the "added N commits" system note.
  * Mergeability is computed on read, so pushes to a target branch need nothing here.
  */
-// gitlab-compat: only `git push` runs this. A source branch moved through the API (files, commits,
-// cherry-pick, revert) gets its version on the next read but no "added N commits" note.
+// `git push` and the API's branch moves (files, commits, cherry-pick, revert) run this, as GitLab's
+// post-receive does for both. gitlab-compat: a rebase (the MR's own) writes no note here.
 export async function refreshMergeRequestsAfterPush(
   deps: Deps,
   projectId: number,

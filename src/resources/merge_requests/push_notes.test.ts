@@ -101,6 +101,63 @@ describe('"added N commits" system notes on a push to the source branch', () => 
     assert.equal((await addedNotes(p.id)).length, 2);
   });
 
+  test('branch moves through the API write the note too: a files API commit and a cherry-pick onto the source branch, by the caller', async () => {
+    const p = await createProject(s, { name: unique('pa'), initialize_with_readme: true });
+    const dev = await createUser(s);
+    await addMember(s, p.id, dev.id, 40);
+    const api = async (method: string, url: string, body?: object) => {
+      const res = await s.request(`/projects/${p.id}${url}`, { method, token: dev.token, body });
+      assert.ok(res.status < 300, `${method} ${url}: ${res.status} ${res.text}`);
+      return res.body as Record<string, unknown>;
+    };
+    await api('POST', '/repository/branches', { branch: 'feature', ref: 'main' });
+    await api('POST', '/repository/files/a.txt', {
+      branch: 'feature',
+      content: 'a',
+      commit_message: 'Add a',
+    });
+    await api('POST', '/merge_requests', {
+      source_branch: 'feature',
+      target_branch: 'main',
+      title: 'Feature',
+    });
+    assert.deepEqual(await addedNotes(p.id), []);
+    const before = (await api('GET', '/repository/branches/feature')).commit as { id: string };
+
+    const b = await api('POST', '/repository/files/b.txt', {
+      branch: 'feature',
+      content: 'b',
+      commit_message: 'Add b',
+    });
+    assert.equal(b.branch, 'feature');
+    const head = (await api('GET', '/repository/branches/feature')).commit as { id: string };
+    let notes = await addedNotes(p.id);
+    assert.equal(notes.length, 1);
+    assert.ok(
+      notes[0]!.body.startsWith(`added 1 commit\n\n<ul><li>${head.id.slice(0, 8)} - Add b</li></ul>\n\n`),
+      notes[0]!.body,
+    );
+    assert.ok(notes[0]!.body.includes(`&start_sha=${before.id})`), notes[0]!.body);
+    assert.equal(notes[0]!.author.username, dev.username);
+
+    // A commit on main, cherry-picked onto feature.
+    const onMain = await api('POST', '/repository/commits', {
+      branch: 'main',
+      commit_message: 'Fix on main',
+      actions: [{ action: 'create', file_path: 'fix.txt', content: 'fix' }],
+    });
+    assert.deepEqual((await addedNotes(p.id)).length, 1, 'a commit on the target writes none');
+    const picked = await api('POST', `/repository/commits/${onMain.id}/cherry_pick`, { branch: 'feature' });
+    notes = await addedNotes(p.id);
+    assert.equal(notes.length, 2);
+    assert.ok(
+      notes[1]!.body.startsWith(
+        `added 1 commit\n\n<ul><li>${String(picked.id).slice(0, 8)} - Fix on main</li></ul>`,
+      ),
+      notes[1]!.body,
+    );
+  });
+
   test('more than 10 new commits: the older ones summarized on one line (NEW_COMMIT_DISPLAY_LIMIT)', () => {
     const c = (i: number) => ({ id: `${String(i).padStart(2, '0')}${'a'.repeat(38)}`, title: `c${i}` });
     const added = Array.from({ length: 12 }, (_, i) => c(i + 1)) as unknown as Parameters<
