@@ -19,7 +19,15 @@ import type { Insertable } from 'kysely';
 import { openDatabase } from '../src/db/connection.js';
 import type { IssuesTable } from '../src/db/schema.js';
 import { tokenDigest } from '../src/security/tokens.js';
-import { freePort, serverCommand, startPostgres, stop, waitFor200 } from './support.js';
+import {
+  freePort,
+  serverCommand,
+  startPostgres,
+  stop,
+  type TimedStatement,
+  timeStatements,
+  waitFor200,
+} from './support.js';
 
 const args = new Map<string, string>();
 for (let i = 2; i < process.argv.length; i += 2)
@@ -350,11 +358,7 @@ function cases(base: string, seeded: { projectId: number; assigneeId: number; mi
 
 // ---- in-process: the SQL each request runs, timed statement by statement ------------------------
 
-interface Timed {
-  sql: string;
-  params: unknown[];
-  ms: number;
-}
+type Timed = TimedStatement;
 
 /**
  * Starts the server inside this process on the seeded SQLite folder with every better-sqlite3
@@ -364,20 +368,7 @@ interface Timed {
  */
 async function profileQueries(dataDir: string, urls: Record<string, string>, names: string[]) {
   const SQLite = (await import('better-sqlite3')).default;
-  const probe = new SQLite(':memory:');
-  const proto = Object.getPrototypeOf(probe.prepare('select 1')) as Record<string, unknown>;
-  probe.close();
-  let log: Timed[] | null = null;
-  for (const method of ['all', 'get', 'run', 'iterate'] as const) {
-    const original = proto[method] as (...a: unknown[]) => unknown;
-    proto[method] = function (this: { source: string }, ...a: unknown[]) {
-      if (!log) return original.apply(this, a);
-      const t = process.hrtime.bigint();
-      const out = original.apply(this, a);
-      log.push({ sql: this.source, params: a.flat(), ms: Number(process.hrtime.bigint() - t) / 1e6 });
-      return out;
-    };
-  }
+  const timer = timeStatements();
   const { startServer } = await import('../src/server.js');
   const { loadConfig } = await import('../src/config.js');
   const server = await startServer({
@@ -405,16 +396,16 @@ async function profileQueries(dataDir: string, urls: Record<string, string>, nam
       const runs: Timed[][] = [];
       const wall: number[] = [];
       for (let i = 0; i < 20 + REQUESTS; i++) {
-        log = [];
+        timer.start();
         const t = process.hrtime.bigint();
         const res = await fetch(url, { headers: { 'private-token': MEMBER_TOKEN } });
         await res.arrayBuffer();
         const ms = Number(process.hrtime.bigint() - t) / 1e6;
+        const statements = timer.stop()!;
         if (i >= 20) {
-          runs.push(log);
+          runs.push(statements);
           wall.push(ms);
         }
-        log = null;
       }
       const median = (xs: number[]) =>
         percentile(

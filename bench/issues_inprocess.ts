@@ -11,7 +11,7 @@ import fs from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import SQLite from 'better-sqlite3';
+import { type TimedStatement, timeStatements } from './support.js';
 
 const args = new Map<string, string>();
 for (let i = 2; i < process.argv.length; i += 2)
@@ -26,25 +26,7 @@ const urls = (
 ).split(' ');
 const headers = { 'private-token': 'glpat-benchmarkmember00000' };
 
-// Every better-sqlite3 statement timed while `log` is set (as bench/issues.ts profileQueries does).
-interface Timed {
-  sql: string;
-  ms: number;
-}
-let log: Timed[] | null = null;
-const probe = new SQLite(':memory:');
-const proto = Object.getPrototypeOf(probe.prepare('select 1')) as Record<string, unknown>;
-probe.close();
-for (const method of ['all', 'get', 'run', 'iterate'] as const) {
-  const original = proto[method] as (...a: unknown[]) => unknown;
-  proto[method] = function (this: { source: string }, ...a: unknown[]) {
-    if (!log) return original.apply(this, a);
-    const t = process.hrtime.bigint();
-    const out = original.apply(this, a);
-    log.push({ sql: this.source, ms: Number(process.hrtime.bigint() - t) / 1e6 });
-    return out;
-  };
-}
+const timer = timeStatements();
 
 const { startServer } = (await import(path.join(src, 'server.js'))) as typeof import('../src/server.js');
 const { loadConfig } = (await import(path.join(src, 'config.js'))) as typeof import('../src/config.js');
@@ -77,16 +59,16 @@ try {
       await session.post('Profiler.start');
     }
     const times: number[] = [];
-    const runs: Timed[][] = [];
+    const runs: TimedStatement[][] = [];
     const cpu0 = process.cpuUsage();
     for (let i = 0; i < REQUESTS; i++) {
-      if (args.get('statements') === 'yes') log = [];
+      if (args.get('statements') === 'yes') timer.start();
       const t = process.hrtime.bigint();
       const res = await server.app.inject({ method: 'GET', url, headers });
       times.push(Number(process.hrtime.bigint() - t) / 1e6);
       if (res.statusCode !== 200) throw new Error(`${url}: ${res.statusCode} ${res.body.slice(0, 200)}`);
-      if (log) runs.push(log);
-      log = null;
+      const statements = timer.stop();
+      if (statements) runs.push(statements);
     }
     const cpu = process.cpuUsage(cpu0);
     if (session) {

@@ -5,6 +5,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import SQLite from 'better-sqlite3';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -62,4 +63,48 @@ export function stop(child: ChildProcess): Promise<void> {
     child.once('exit', () => resolve());
     child.kill('SIGTERM');
   });
+}
+
+/** One better-sqlite3 statement run while a recording was open (timeStatements). */
+export interface TimedStatement {
+  sql: string;
+  params: unknown[];
+  ms: number;
+}
+
+let recording: TimedStatement[] | null = null;
+let patched = false;
+
+/**
+ * Times every better-sqlite3 statement this process runs between `start()` and `stop()` (the
+ * server in process: the direct reader and Kysely's connection alike), by wrapping the statement
+ * methods once. `stop()` answers what was recorded (null when nothing was started).
+ */
+export function timeStatements(): { start(): void; stop(): TimedStatement[] | null } {
+  if (!patched) {
+    const probe = new SQLite(':memory:');
+    const proto = Object.getPrototypeOf(probe.prepare('select 1')) as Record<string, unknown>;
+    probe.close();
+    for (const method of ['all', 'get', 'run', 'iterate'] as const) {
+      const original = proto[method] as (...a: unknown[]) => unknown;
+      proto[method] = function (this: { source: string }, ...a: unknown[]) {
+        if (!recording) return original.apply(this, a);
+        const t = process.hrtime.bigint();
+        const out = original.apply(this, a);
+        recording.push({ sql: this.source, params: a.flat(), ms: Number(process.hrtime.bigint() - t) / 1e6 });
+        return out;
+      };
+    }
+    patched = true;
+  }
+  return {
+    start: () => {
+      recording = [];
+    },
+    stop: () => {
+      const taken = recording;
+      recording = null;
+      return taken;
+    },
+  };
 }

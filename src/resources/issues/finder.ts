@@ -6,7 +6,7 @@ import { equalsIgnoringCase, fuzzySearch, trigramCandidates } from '../../db/tex
 import type { User } from '../../http/auth.js';
 import type { Issue } from '../../permissions/issues.js';
 import type { ProjectSubject } from '../../permissions/projects.js';
-import { issueVisibility, projectIssueVisibility, projectIssueVisibilityOf } from './visibility.js';
+import { issueVisibility, projectIssueVisibilityOf } from './visibility.js';
 
 type IssueQuery = SelectQueryBuilder<Database, 'issues', Issue>;
 
@@ -323,12 +323,12 @@ const groupProjects = (db: Db, groupId: number) =>
  */
 async function issueConditions(db: Db, viewer: User | null, f: IssueFilters, today: string, state?: string) {
   const labelIds = await resolveLabels(db, f);
+  // A project's list decides once for the project; anything else (or a project_id without its
+  // subject) takes the general condition, which is the same rules in SQL.
   const visibility =
-    f.project_id === undefined
-      ? issueVisibility(db, viewer)
-      : f.project?.project.id === f.project_id
-        ? projectIssueVisibilityOf(db, viewer, f.project)
-        : await projectIssueVisibility(db, viewer, f.project_id);
+    f.project && f.project.project.id === f.project_id
+      ? projectIssueVisibilityOf(db, viewer, f.project)
+      : issueVisibility(db, viewer);
   const col = (name: string) => sql.ref(`issues.${name}`);
   const filters: (Expression<SqlBool> | null)[] = [
     f.group_id !== undefined

@@ -21,37 +21,11 @@ export function issueVisibility(db: Db, viewer: User | null): RawBuilder<SqlBool
 }
 
 /**
- * The same rules for the issues of one project, decided once for the project (one query) so the
- * list's condition is plain column tests that the issue indexes serve: null (the viewer sees every
- * issue: no condition), `1 = 0` (none), or only the non-confidential ones plus the viewer's own and
- * assigned ones.
- */
-export async function projectIssueVisibility(
-  db: Db,
-  viewer: User | null,
-  projectId: number,
-): Promise<RawBuilder<SqlBool> | null> {
-  if (viewer?.admin) return null;
-  const id = sql.lit(projectId);
-  const row = await db
-    .selectNoFrom([
-      sql<number>`case when ${id} in (${readableProjects(db, viewer)}) then 1 else 0 end`.as('readable'),
-      (viewer
-        ? sql<number>`case when ${id} in (${accessAtLeast(db, viewer.id, ACCESS.PLANNER)}) then 1 else 0 end`
-        : sql<number>`0`
-      ).as('planner'),
-    ])
-    .executeTakeFirstOrThrow();
-  if (!Number(row.readable)) return sql<SqlBool>`1 = 0`;
-  if (Number(row.planner)) return null;
-  return openOrInvolved(db, viewer);
-}
-
-/**
- * projectIssueVisibility for a project already looked up with the viewer's access (findProject's
- * ProjectSubject): the policy module decides, with no query — read_issue (project visible, issues
- * feature open to the viewer) and admin_issue (Planner and above, admins) are the rules the query
- * above spells in SQL.
+ * The same rules for the issues of one project already looked up with the viewer's access
+ * (findProject's ProjectSubject), decided once by the policy module with no query, so the list's
+ * condition is plain column tests that the issue indexes serve: null (the viewer sees every issue:
+ * no condition), `1 = 0` (none: no read_issue), or, below admin_issue (Planner), only the
+ * non-confidential ones plus the viewer's own and assigned ones.
  */
 export function projectIssueVisibilityOf(
   db: Db,

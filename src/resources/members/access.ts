@@ -16,7 +16,8 @@ const least = (a: Expression<number>, b: Expression<number>) =>
 
 const today = () => new Date().toISOString().slice(0, 10);
 
-const activeOn = (d: string) => (col: string) =>
+/** The membership or share in `col` (its expires_at) has not expired on day `d`. */
+export const activeOn = (d: string) => (col: string) =>
   sql<SqlBool>`(${sql.ref(col)} is null or ${sql.ref(col)} > ${d})`;
 
 /** (project_id, access_level): the user's direct project memberships. `d` is today (YYYY-MM-DD). */

@@ -181,6 +181,32 @@ describe('members', () => {
     );
   });
 
+  test('an expired group membership does not hold a direct membership up (GitLab deletes expired members)', async () => {
+    const g = await post('/groups', { name: 'e', path: unique('exp') });
+    const project = await post('/projects', { name: 'p', namespace_id: g.id });
+    const u = await createUser(s);
+    await post(`/groups/${g.id}/members`, { user_id: u.id, access_level: 40, expires_at: '2099-01-01' });
+    const refused = await s.request(`/projects/${project.id}/members`, {
+      method: 'POST',
+      body: { user_id: u.id, access_level: 20 },
+    });
+    assert.equal(refused.status, 400);
+    // The API refuses past dates, so the membership's day comes by writing it as time would.
+    await s.server.deps.db
+      .updateTable('members')
+      .set({ expires_at: '2000-01-01' })
+      .where('source_type', '=', 'Namespace')
+      .where('source_id', '=', g.id as number)
+      .where('user_id', '=', u.id)
+      .execute();
+    const added = await s.request(`/projects/${project.id}/members`, {
+      method: 'POST',
+      body: { user_id: u.id, access_level: 20 },
+    });
+    assert.equal(added.status, 201, added.text);
+    assert.equal((added.body as Member).access_level, 20);
+  });
+
   test('only maintainers manage project members; only owners grant Owner', async () => {
     const g = await post('/groups', { name: 'r', path: unique('roles') });
     const project = await post('/projects', { name: 'p', namespace_id: g.id });

@@ -3,6 +3,7 @@ import { nowIso } from '../../deps.js';
 import type { User } from '../../http/auth.js';
 import { conflict, forbidden, notFound, validationFailed } from '../../http/errors.js';
 import { ACCESS } from '../../permissions/groups.js';
+import { activeOn } from './access.js';
 import type { MemberSource } from './finder.js';
 
 async function ownerCount(deps: Deps, source: MemberSource): Promise<number> {
@@ -48,6 +49,8 @@ async function checkNotBelowInherited(deps: Deps, source: MemberSource, userId: 
     .where('h.descendant_id', '=', groupId)
     .where('n.type', '=', 'Group')
     .$if(source.type === 'Namespace', (q) => q.where('h.ancestor_id', '!=', source.id))
+    // An expired membership grants nothing here (GitLab deletes expired members).
+    .where(activeOn(nowIso(deps).slice(0, 10))('m.expires_at'))
     .orderBy('m.access_level', 'desc')
     .limit(1)
     .executeTakeFirst();
