@@ -358,6 +358,15 @@ export interface LabelLinksTable {
   issue_state: ColumnType<string | null, never, never>;
 }
 
+/** SQLite only (migration 0019): a label's issues in a project and state, 2,048 issue ids a row; kept by triggers. */
+export interface IssueLabelBitmapsTable {
+  label_id: number;
+  project_id: number;
+  state: string;
+  bucket: number;
+  bits: Uint8Array;
+}
+
 export interface NotesTable {
   id: Generated<number>;
   /** null | 'DiscussionNote' */
@@ -560,6 +569,7 @@ export interface Database {
   issues: IssuesTable;
   issue_assignees: IssueAssigneesTable;
   label_links: LabelLinksTable;
+  issue_label_bitmaps: IssueLabelBitmapsTable;
   notes: NotesTable;
   award_emoji: AwardEmojiTable;
   subscriptions: SubscriptionsTable;

@@ -6,6 +6,7 @@ import { equalsIgnoringCase, fuzzySearch, trigramCandidates } from '../../db/tex
 import type { User } from '../../http/auth.js';
 import type { Issue } from '../../permissions/issues.js';
 import type { ProjectSubject } from '../../permissions/projects.js';
+import { labelBitmapCounts, labelBitmapIds } from './label_bitmaps.js';
 import { issueVisibility, projectIssueVisibilityOf } from './visibility.js';
 
 type IssueQuery = SelectQueryBuilder<Database, 'issues', Issue>;
@@ -365,14 +366,17 @@ async function issueConditions(db: Db, viewer: User | null, f: IssueFilters, tod
     ...(state ? [sql<SqlBool>`${col('state')} = ${state}`] : []),
     ...others,
   ];
+  const projectOnly = f.project_id !== undefined && !visibility && others.length === 0;
   return {
     labels: f.labels?.length ? labelCondition(f.labels, labelIds, scope) : null,
     /** The label id sets of labels=a,b when it names labels that all exist, else null. */
     labelSets: sets,
     scope,
     rest,
-    /** Nothing but the project filters, and the label links are narrowed to the project already. */
-    onlyProject: scope.projectId !== undefined && !visibility && others.length === 0,
+    /** Nothing but the project (and the state) filters: the viewer sees every issue there. */
+    projectOnly,
+    /** projectOnly, and the label links are narrowed to the project already. */
+    onlyProject: projectOnly && scope.projectId !== undefined,
   };
 }
 
@@ -418,6 +422,19 @@ function issueCountQuery(db: Db, c: Conditions) {
     .select(sql<number>`1`.as('one'))
     .where(sql<SqlBool>`${sql.ref('issues.id')} = ${sql.ref('matched.target_id')}`)
     .where(all(c.rest));
+}
+
+/** countByState for labels=a,b in one project, from the label bitmaps (see bitmapList), or null. */
+async function countByStateFromBitmaps(db: Db, c: Conditions, f: IssueFilters) {
+  const sets = c.labelSets;
+  if (f.project_id === undefined || !sets || sets.some((ids) => !ids.length)) return null;
+  if (c.projectOnly) return labelBitmapCounts(db, f.project_id, sets);
+  const ids = await labelBitmapIds(db, f.project_id, sets);
+  if (!ids || ids.length > IDS_IN_QUERY) return null;
+  return lookedUp(db, ids, c)
+    .select(['issues.state', sql<number>`count(*)`.as('n')])
+    .groupBy('issues.state')
+    .execute();
 }
 
 /** Issue counts by state over the filters, the way issueCountQuery finds the rows. */
@@ -518,6 +535,8 @@ export async function findIssueList(
 ): Promise<{ page: IssueQuery; count: IssueCount }> {
   const state = f.state === 'opened' || f.state === 'closed' ? f.state : undefined;
   const c = await issueConditions(db, viewer, f, today, state);
+  const fromBitmaps = await bitmapList(db, c, f, state);
+  if (fromBitmaps) return fromBitmaps;
   const matched = matchedLinks(c);
   if (matched) {
     const found = await db
@@ -563,9 +582,65 @@ export async function findIssueList(
   return { page: sorted(issuesWhere(db, c), f.order_by, f.sort), count: issueCountQuery(db, c) };
 }
 
+/** At most this many label matches go to the page query as a list of ids; see bitmapList. */
+const IDS_IN_QUERY = 5000;
+
+/** `issues.id` among the ids, bound as one JSON array. */
+const idIn = (ids: readonly number[]) =>
+  sql<SqlBool>`${sql.ref('issues.id')} in (select value from json_each(${JSON.stringify(ids)}))`;
+
+/**
+ * The issues among the ids that pass the other filters, each looked up by id (the cross join keeps
+ * SQLite from walking an index of the project's, or the author's, issues instead).
+ */
+const lookedUp = (db: Db, ids: readonly number[], c: Conditions) =>
+  db
+    .selectFrom(
+      sql<{ id: number }>`(select value as id from json_each(${JSON.stringify(ids)}))`.as('matched'),
+    )
+    .crossJoin('issues')
+    .where(sql<SqlBool>`${sql.ref('issues.id')} = ${sql.ref('matched.id')}`)
+    .where(all(c.rest));
+
+/**
+ * labels=a,b inside one project, on SQLite: the label bitmaps (label_bitmaps.ts) name the matching
+ * issues, so neither the page nor its total merges the labels' links. When nothing else filters
+ * (projectOnly) the total is their number, and a page of more than a few walks its order's index
+ * testing each issue against the ids (a bloom filter, then a list SQLite builds once; with
+ * IDS_IN_QUERY or more, matches are common enough that the plain label condition finds a page after
+ * a few issues). Otherwise, and for a few, each match is looked up, filtered and sorted. null where
+ * the bitmaps do not answer (PostgreSQL, lists of more than one project, a title naming no label).
+ */
+async function bitmapList(
+  db: Db,
+  c: Conditions,
+  f: IssueFilters,
+  state: string | undefined,
+): Promise<{ page: IssueQuery; count: IssueCount } | null> {
+  const sets = c.labelSets;
+  if (f.project_id === undefined || !sets || sets.some((ids) => !ids.length)) return null;
+  const ids = await labelBitmapIds(db, f.project_id, sets, state);
+  if (!ids) return null;
+  if (!ids.length) return { page: issuesWhere(db, c).where(none), count: 0 };
+  if (c.projectOnly && ids.length > FEW_MATCHES) {
+    const page =
+      ids.length > IDS_IN_QUERY
+        ? issuesWhere(db, c)
+        : db
+            .selectFrom('issues')
+            .selectAll('issues')
+            .where(all([...c.rest, idIn(ids)]));
+    return { page: sorted(page, f.order_by, f.sort), count: ids.length };
+  }
+  if (ids.length > IDS_IN_QUERY) return null;
+  const page = lookedUp(db, ids, c).selectAll('issues') as unknown as IssueQuery;
+  return { page: sorted(page, f.order_by, f.sort), count: c.projectOnly ? ids.length : page };
+}
+
 /** issues_statistics: counts by state over the same filters (the list's state aside). */
 export async function issueStatistics(db: Db, viewer: User | null, f: IssueFilters, today: string) {
-  const rows = await countByState(db, await issueConditions(db, viewer, f, today));
+  const c = await issueConditions(db, viewer, f, today);
+  const rows = (await countByStateFromBitmaps(db, c, f)) ?? (await countByState(db, c));
   const count = (s: string) => Number(rows.find((r) => r.state === s)?.n ?? 0);
   const opened = count('opened');
   const closed = count('closed');

@@ -180,4 +180,71 @@ describe('label filters with a state: pages, totals and statistics stay exact', 
     await assertExact(`/projects/${other.id}/issues`);
     await assertExact('/issues?scope=all');
   });
+
+  test('a project list follows every label change, as the group list sees it (bitmaps on SQLite)', async () => {
+    // On SQLite a project's labels=a,b lists and statistics read the label bitmaps (migration
+    // 0019); the group's list reads the label links. Both must name the same issues after each
+    // kind of change: links added, removed and replaced, state changes, moves in and out, deleted
+    // issues, a deleted label and a promoted one. More than 100 matches, so the walked page counts.
+    const proj = await createProject(s, { namespace_id: group.id });
+    const purl = `/projects/${proj.id}/issues`;
+    for (const name of ['alpha', 'beta', 'gamma'])
+      await api(s, 'POST', `/projects/${proj.id}/labels`, { name, color: '#123456' });
+    for (let i = 1; i <= 120; i++) {
+      const labels = ['alpha', i % 2 ? 'beta' : '', i % 3 ? '' : 'gamma', i % 5 ? '' : 'grouplabel'];
+      await api(s, 'POST', purl, { title: `p${i}`, labels: labels.filter(Boolean).join(',') });
+    }
+    const lists = ['labels=alpha', 'labels=alpha,beta', 'labels=beta,gamma', 'labels=alpha,beta,grouplabel'];
+    async function assertSameAsGroup(step: string) {
+      for (const q of lists) {
+        for (const state of ['', '&state=opened', '&state=closed']) {
+          const inGroup = (await everyPage(`/groups/${group.id}/issues?${q}${state}`, dev.token))
+            .filter((i) => i.project_id === proj.id)
+            .map((i) => i.id);
+          const inProject = (await everyPage(`${purl}?${q}${state}`, dev.token)).map((i) => i.id);
+          assert.deepEqual(inProject, inGroup, `${step}: ${q}${state}`);
+          const first = await s.request(`${purl}?${q}${state}&per_page=3`, { token: dev.token });
+          assert.equal(first.headers.get('x-total'), String(inGroup.length), `${step}: ${q}${state} total`);
+          assert.deepEqual(
+            (first.body as Json[]).map((i) => i.id),
+            inGroup.slice(0, 3),
+            `${step}: ${q}${state} page`,
+          );
+        }
+        const everything = await everyPage(`/groups/${group.id}/issues?${q}`, dev.token);
+        const n = (st: string) => everything.filter((i) => i.project_id === proj.id && i.state === st).length;
+        const stats = await api<{ statistics: { counts: Json } }>(
+          s,
+          'GET',
+          `/projects/${proj.id}/issues_statistics?${q}`,
+          undefined,
+          dev.token,
+        );
+        assert.deepEqual(
+          stats.statistics.counts,
+          { all: n('opened') + n('closed'), closed: n('closed'), opened: n('opened') },
+          `${step}: statistics ${q}`,
+        );
+      }
+    }
+    await assertSameAsGroup('created');
+    for (let iid = 1; iid <= 120; iid += 4) await api(s, 'PUT', `${purl}/${iid}`, { state_event: 'close' });
+    await api(s, 'PUT', `${purl}/5`, { state_event: 'reopen' });
+    await assertSameAsGroup('closed and reopened');
+    await api(s, 'PUT', `${purl}/2`, { add_labels: 'beta,gamma' });
+    await api(s, 'PUT', `${purl}/3`, { remove_labels: 'alpha' });
+    await api(s, 'PUT', `${purl}/9`, { labels: 'beta,gamma,grouplabel' }); // closed: replaced
+    await assertSameAsGroup('relabelled');
+    await api(s, 'POST', `${purl}/7/move`, { to_project_id: other.id });
+    const incoming = await api(s, 'POST', `/projects/${other.id}/issues`, {
+      title: 'in',
+      labels: 'alpha,beta',
+    });
+    await api(s, 'POST', `/projects/${other.id}/issues/${incoming.iid}/move`, { to_project_id: proj.id });
+    await api(s, 'DELETE', `${purl}/11`);
+    await assertSameAsGroup('moved and deleted');
+    await api(s, 'DELETE', `/projects/${proj.id}/labels/gamma`);
+    await api(s, 'PUT', `/projects/${proj.id}/labels/beta/promote`);
+    await assertSameAsGroup('a label deleted, another promoted');
+  });
 });
