@@ -4,9 +4,10 @@
 // --statements yes each statement's median time. --src <dir> runs another checkout's src (e.g. a
 // worktree of the commit before), so both sides run on the same data in the same minutes; --out
 // <file> appends each URL's headers and body (compare two trees' answers byte for byte);
-// --profile <file> writes a CPU profile of the timed loop only.
+// --profile <file> writes a CPU profile of the timed loop only; --writes N times label and state
+// changes first (see writes(); it changes the data folder: use a copy).
 //   npx tsx bench/issues_inprocess.ts --data <dir> [--requests 100] [--statements yes]
-//        [--src <checkout>/src] [--out <file>] [--profile <file>] [--urls '<url> <url> …']
+//        [--src <checkout>/src] [--out <file>] [--profile <file>] [--writes N] [--urls '<url> <url> …']
 import fs from 'node:fs';
 import { Session } from 'node:inspector/promises';
 import path from 'node:path';
@@ -43,7 +44,39 @@ const server = await startServer(
   { listen: false },
 );
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!;
+
+/**
+ * --writes N: what the label and state writes cost, N times each on issues of the seed's project
+ * (iids 1001, 1002, …), each one undone by the next: labels added then removed, closed then
+ * reopened. It changes the data folder (updated_at, notes, events), so run it on a copy.
+ */
+async function writes(n: number) {
+  const put = async (iid: number, body: Record<string, unknown>) => {
+    const t = process.hrtime.bigint();
+    const res = await server.app.inject({
+      method: 'PUT',
+      url: `/api/v4/projects/1/issues/${iid}`,
+      headers,
+      payload: body,
+    });
+    if (res.statusCode !== 200) throw new Error(`PUT ${iid}: ${res.statusCode} ${res.body.slice(0, 200)}`);
+    return Number(process.hrtime.bigint() - t) / 1e6;
+  };
+  const kinds: [string, Record<string, unknown>][] = [
+    ['add_labels', { add_labels: 'label-0001,label-0003' }],
+    ['remove_labels', { remove_labels: 'label-0001,label-0003' }],
+    ['close', { state_event: 'close' }],
+    ['reopen', { state_event: 'reopen' }],
+  ];
+  const times = new Map(kinds.map(([k]) => [k, [] as number[]]));
+  for (let i = 0; i < n; i++)
+    for (const [kind, body] of kinds) times.get(kind)!.push(await put(1001 + i, body));
+  for (const [kind, ts] of times)
+    console.log(`PUT issue ${kind}  median ${median(ts.slice(5)).toFixed(2)} ms`);
+}
+
 try {
+  if (args.has('writes')) await writes(Number(args.get('writes')));
   for (const url of urls) {
     const first = await server.app.inject({ method: 'GET', url, headers });
     if (args.has('out')) {
