@@ -62,12 +62,18 @@ async function readRows(db: Db, projectId: number, sets: readonly (readonly numb
   return bitmapRows(db, labelIds, projectId, state ?? 'opened', state ?? 'closed');
 }
 
-/** The number of set bits in each byte value. */
-const BITS_IN = Uint8Array.from({ length: 256 }, (_, v) => {
-  let n = 0;
-  for (let b = v; b; b >>= 1) n += b & 1;
-  return n;
-});
+/** The bits of a 32-bit word that are set. */
+function bitCount(word: number): number {
+  let w = word - ((word >>> 1) & 0x55555555);
+  w = (w & 0x33333333) + ((w >>> 2) & 0x33333333);
+  return (((w + (w >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+}
+
+/** A bitmap row as 32-bit words (bits little-endian in each byte, so bit i of word k is id 32k + i). */
+function words(bits: Uint8Array): Uint32Array {
+  const aligned = bits.byteOffset % 4 === 0 ? bits : Uint8Array.from(bits);
+  return new Uint32Array(aligned.buffer, aligned.byteOffset, BYTES / 4);
+}
 
 /**
  * Per bucket, each set's labels OR-ed, the sets AND-ed: how many bits are left, and (into `ids`)
@@ -83,31 +89,30 @@ function intersect(
   sets.forEach((labelIds, i) => {
     for (const id of labelIds) setsOf.set(id, [...(setsOf.get(id) ?? []), i]);
   });
-  const buckets = new Map<number, (Uint8Array | undefined)[]>();
+  const buckets = new Map<number, (Uint32Array | undefined)[]>();
   for (const row of rows) {
-    const perSet = buckets.get(row.bucket) ?? new Array<Uint8Array | undefined>(sets.length).fill(undefined);
+    const perSet = buckets.get(row.bucket) ?? new Array<Uint32Array | undefined>(sets.length).fill(undefined);
     buckets.set(row.bucket, perSet);
     for (const i of setsOf.get(row.label_id) ?? []) {
       const acc = perSet[i];
-      if (!acc) perSet[i] = row.bits;
-      else {
-        const merged = Uint8Array.from(acc);
-        for (let b = 0; b < BYTES; b++) merged[b] = merged[b]! | row.bits[b]!;
-        perSet[i] = merged;
-      }
+      const bits = words(row.bits);
+      if (!acc) perSet[i] = bits;
+      else perSet[i] = acc.map((w, k) => w | bits[k]!);
     }
   }
   let n = 0;
   for (const bucket of [...buckets.keys()].sort((a, b) => a - b)) {
     const perSet = buckets.get(bucket)!;
     if (perSet.some((bits) => !bits)) continue;
+    const [first, ...others] = perSet as Uint32Array[];
     const base = bucket << SHIFT;
-    for (let b = 0; b < BYTES; b++) {
-      let byte = 0xff;
-      for (const bits of perSet) byte &= bits![b]!;
-      if (!byte) continue;
-      n += BITS_IN[byte]!;
-      if (ids) for (let bit = 0; byte; bit++, byte >>= 1) if (byte & 1) ids.push(base + b * 8 + bit);
+    for (let k = 0; k < first!.length; k++) {
+      let word = first![k]!;
+      for (let i = 0; word && i < others.length; i++) word &= others[i]![k]!;
+      if (!word) continue;
+      n += bitCount(word);
+      if (!ids) continue;
+      for (; word; word &= word - 1) ids.push(base + k * 32 + 31 - Math.clz32(word & -word));
     }
   }
   return n;
