@@ -19,7 +19,7 @@ export const paginationParams = {
 const DEFAULT_PER_PAGE = 20;
 const MAX_PER_PAGE = 100;
 /** Above this many records the totals are not counted (C42). */
-const COUNT_LIMIT = 10_000;
+export const COUNT_LIMIT = 10_000;
 
 // biome-ignore lint/suspicious/noExplicitAny: the helpers work on any table's select query
 type AnySelect<O> = SelectQueryBuilder<Database, any, O>;

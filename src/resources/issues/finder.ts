@@ -4,9 +4,10 @@ import type { Db } from '../../db/connection.js';
 import type { Database } from '../../db/schema.js';
 import { equalsIgnoringCase, fuzzySearch, trigramCandidates } from '../../db/text.js';
 import type { User } from '../../http/auth.js';
+import { COUNT_LIMIT } from '../../http/pagination.js';
 import type { Issue } from '../../permissions/issues.js';
 import type { ProjectSubject } from '../../permissions/projects.js';
-import { labelBitmapCounts, labelBitmapIds } from './label_bitmaps.js';
+import { labelBitmaps, matching } from './label_bitmaps.js';
 import { issueVisibility, projectIssueVisibilityOf } from './visibility.js';
 
 type IssueQuery = SelectQueryBuilder<Database, 'issues', Issue>;
@@ -354,29 +355,35 @@ async function issueConditions(db: Db, viewer: User | null, f: IssueFilters, tod
   const others = filters.filter((c): c is Expression<SqlBool> => c !== null);
   const sets = f.labels?.length ? labelSets(f.labels, labelIds) : null;
   const scope = linkScope(f.project_id, state, sets);
+  const projectAndState = [
+    ...(f.project_id !== undefined ? [sql<SqlBool>`${col('project_id')} = ${f.project_id}`] : []),
+    ...(state ? [sql<SqlBool>`${col('state')} = ${state}`] : []),
+  ];
+  const projectOnly = f.project_id !== undefined && !visibility && others.length === 0;
+  const notSets = f.not?.labels?.length ? labelSets(f.not.labels, labelIds) : null;
   if (f.not?.labels?.length) {
     // not[labels]: the same narrowing, so the set tested against every walked issue holds only
     // the links of issues that can be on the page at all.
-    const notScope = linkScope(f.project_id, state, labelSets(f.not.labels, labelIds));
+    const notScope = linkScope(f.project_id, state, notSets);
     others.push(sql<SqlBool>`not (${labelCondition(f.not.labels, labelIds, notScope)})`);
   }
-  const rest = [
-    ...(visibility ? [visibility] : []),
-    ...(f.project_id !== undefined ? [sql<SqlBool>`${col('project_id')} = ${f.project_id}`] : []),
-    ...(state ? [sql<SqlBool>`${col('state')} = ${state}`] : []),
-    ...others,
-  ];
-  const projectOnly = f.project_id !== undefined && !visibility && others.length === 0;
+  const rest = [...(visibility ? [visibility] : []), ...projectAndState, ...others];
   return {
     labels: f.labels?.length ? labelCondition(f.labels, labelIds, scope) : null,
     /** The label id sets of labels=a,b when it names labels that all exist, else null. */
     labelSets: sets,
+    /**
+     * not[labels]'s id sets when nothing but the project, the state, labels=a,b and not[labels]
+     * filter (the viewer sees every issue there) and its titles all name labels, else null.
+     */
+    notLabelSets: projectOnly && notSets?.every((ids) => ids.length) ? notSets : null,
+    projectAndState,
     scope,
     rest,
     /** Nothing but the project (and the state) filters: the viewer sees every issue there. */
-    projectOnly,
+    projectOnly: projectOnly && !f.not?.labels?.length,
     /** projectOnly, and the label links are narrowed to the project already. */
-    onlyProject: projectOnly && scope.projectId !== undefined,
+    onlyProject: projectOnly && !f.not?.labels?.length && scope.projectId !== undefined,
   };
 }
 
@@ -428,10 +435,19 @@ function issueCountQuery(db: Db, c: Conditions) {
 async function countByStateFromBitmaps(db: Db, c: Conditions, f: IssueFilters) {
   const sets = c.labelSets;
   if (f.project_id === undefined || !sets || sets.some((ids) => !ids.length)) return null;
-  if (c.projectOnly) return labelBitmapCounts(db, f.project_id, sets);
-  const ids = await labelBitmapIds(db, f.project_id, sets);
-  if (!ids || ids.length > IDS_IN_QUERY) return null;
-  return lookedUp(db, ids, c)
+  const rows = await labelBitmaps(db, f.project_id, sets);
+  if (!rows) return null;
+  if (c.projectOnly)
+    return ['opened', 'closed'].map((state) => ({
+      state,
+      n: matching(
+        rows.filter((r) => r.state === state),
+        sets,
+      ).count,
+    }));
+  const matches = matching(rows, sets);
+  if (matches.count > IDS_IN_QUERY) return null;
+  return lookedUp(db, matches.ids(), c)
     .select(['issues.state', sql<number>`count(*)`.as('n')])
     .groupBy('issues.state')
     .execute();
@@ -535,7 +551,7 @@ export async function findIssueList(
 ): Promise<{ page: IssueQuery; count: IssueCount }> {
   const state = f.state === 'opened' || f.state === 'closed' ? f.state : undefined;
   const c = await issueConditions(db, viewer, f, today, state);
-  const fromBitmaps = await bitmapList(db, c, f, state);
+  const fromBitmaps = (await notLabelsList(db, c, f, state)) ?? (await bitmapList(db, c, f, state));
   if (fromBitmaps) return fromBitmaps;
   const matched = matchedLinks(c);
   if (matched) {
@@ -619,22 +635,93 @@ async function bitmapList(
 ): Promise<{ page: IssueQuery; count: IssueCount } | null> {
   const sets = c.labelSets;
   if (f.project_id === undefined || !sets || sets.some((ids) => !ids.length)) return null;
-  const ids = await labelBitmapIds(db, f.project_id, sets, state);
-  if (!ids) return null;
+  const rows = await labelBitmaps(db, f.project_id, sets, state);
+  if (!rows) return null;
+  const matches = matching(rows, sets);
+  if (c.projectOnly && matches.count > IDS_IN_QUERY)
+    return { page: sorted(issuesWhere(db, c), f.order_by, f.sort), count: matches.count };
+  return matches.count > IDS_IN_QUERY ? null : pageOfIds(db, c, f, matches.ids());
+}
+
+/** bitmapList's page and total for the matching ids (at most IDS_IN_QUERY). */
+function pageOfIds(
+  db: Db,
+  c: Conditions,
+  f: IssueFilters,
+  ids: readonly number[],
+): { page: IssueQuery; count: IssueCount } {
   if (!ids.length) return { page: issuesWhere(db, c).where(none), count: 0 };
   if (c.projectOnly && ids.length > FEW_MATCHES) {
-    const page =
-      ids.length > IDS_IN_QUERY
-        ? issuesWhere(db, c)
-        : db
-            .selectFrom('issues')
-            .selectAll('issues')
-            .where(all([...c.rest, idIn(ids)]));
+    const page = db
+      .selectFrom('issues')
+      .selectAll('issues')
+      .where(all([...c.rest, idIn(ids)]));
     return { page: sorted(page, f.order_by, f.sort), count: ids.length };
   }
-  if (ids.length > IDS_IN_QUERY) return null;
   const page = lookedUp(db, ids, c).selectAll('issues') as unknown as IssueQuery;
   return { page: sorted(page, f.order_by, f.sort), count: c.projectOnly ? ids.length : page };
+}
+
+/**
+ * not[labels]=a,b inside one project, on SQLite, when nothing else filters but the project, the
+ * state and labels=a,b: the issues left are counted from the label bitmaps instead of testing every
+ * issue of the project against the labels' links. With labels=a,b, the matches are those of a,b
+ * less those of a,b and the excluded labels, both from bitmaps. Without, the total is the project's
+ * issues (counted up to what x-total shows, C42) less the excluded ones, and the page walks its
+ * order's index probing each issue's links, which finds a page quickly unless nearly every issue is
+ * excluded; then (and elsewhere) null.
+ */
+async function notLabelsList(
+  db: Db,
+  c: Conditions,
+  f: IssueFilters,
+  state: string | undefined,
+): Promise<{ page: IssueQuery; count: IssueCount } | null> {
+  const notSets = c.notLabelSets;
+  if (f.project_id === undefined || !notSets) return null;
+  const carries = (ids: readonly number[]) =>
+    sql<SqlBool>`exists (select 1 from label_links where label_links.target_type = 'Issue' and label_links.target_id = ${sql.ref('issues.id')} and label_links.label_id in (${sql.join(ids)}))`;
+  const notCarrying = sql<SqlBool>`not (${all(notSets.map(carries))})`;
+  if (c.labelSets) {
+    if (c.labelSets.some((ids) => !ids.length)) return null;
+    const rows = await labelBitmaps(db, f.project_id, [...c.labelSets, ...notSets], state);
+    if (!rows) return null;
+    const kept = matching(rows, c.labelSets);
+    const dropped = matching(rows, [...c.labelSets, ...notSets]);
+    const left = kept.count - dropped.count;
+    if (left <= IDS_IN_QUERY) {
+      const gone = new Set(dropped.ids());
+      const ids = kept.ids().filter((id) => !gone.has(id));
+      return pageOfIds(db, { ...c, rest: c.projectAndState, projectOnly: true }, f, ids);
+    }
+    // Many matches: the page walks its order's index probing each issue's links.
+    const page = db
+      .selectFrom('issues')
+      .selectAll('issues')
+      .where(all([...c.projectAndState, ...c.labelSets.map(carries), notCarrying]));
+    return { page: sorted(page, f.order_by, f.sort), count: left };
+  }
+  const rows = await labelBitmaps(db, f.project_id, notSets, state);
+  if (!rows) return null;
+  const excluded = matching(rows, notSets).count;
+  const upTo = COUNT_LIMIT + 1 + excluded;
+  const inProject = await db
+    .selectFrom(
+      db.selectFrom('issues').select(sql`1`.as('one')).where(all(c.projectAndState)).limit(upTo).as('capped'),
+    )
+    .select(sql<number>`count(*)`.as('n'))
+    .executeTakeFirstOrThrow();
+  const left = Number(inProject.n) - excluded;
+  // Fewer than one issue in 50 left: a walked page would probe too many issues for each it keeps.
+  if (left * 50 < Number(inProject.n)) return null;
+  const page = db
+    .selectFrom('issues')
+    .selectAll('issues')
+    .where(all([...c.projectAndState, notCarrying]));
+  return {
+    page: sorted(page, f.order_by, f.sort),
+    count: Number(inProject.n) >= upTo ? COUNT_LIMIT + 1 : left,
+  };
 }
 
 /** issues_statistics: counts by state over the same filters (the list's state aside). */

@@ -19,47 +19,34 @@ const bitmapRows = preparedRows(
   ['[1]', -1, 'opened', 'closed'],
 );
 
+/** One project's bitmap rows of some labels, as label_bitmaps reads them. */
+export type BitmapRows = readonly { label_id: number; state: string; bucket: number; bits: Uint8Array }[];
+
 /**
- * labels=a,b inside one project from the label bitmaps (SQLite, migration 0019): the ids, ascending,
- * of the project's issues (in `state`, or in either) that carry a label of every set (a set is the
- * ids of one title: a project's label and its groups' may share it). One indexed read of the labels'
- * rows, then bitwise work here; null on PostgreSQL, which has no bitmaps.
+ * The label bitmaps (SQLite, migration 0019) of one project's issues for the labels of some sets
+ * (a set is the ids of one title: a project's label and its groups' may share it), in `state` or
+ * in both: one indexed read. null on PostgreSQL, which has no bitmaps.
  */
-export async function labelBitmapIds(
+export async function labelBitmaps(
   db: Db,
   projectId: number,
   sets: readonly (readonly number[])[],
   state?: string,
-): Promise<number[] | null> {
-  const rows = await readRows(db, projectId, sets, state);
-  if (!rows) return null;
+): Promise<BitmapRows | null> {
+  if (isPostgres(db)) return null;
+  const labelIds = JSON.stringify([...new Set(sets.flat())]);
+  return bitmapRows(db, labelIds, projectId, state ?? 'opened', state ?? 'closed');
+}
+
+/** The issues that carry a label of every set, in the rows read: how many, and which (ascending). */
+export function matching(rows: BitmapRows, sets: readonly (readonly number[])[]) {
+  return { count: intersect(rows, sets, null), ids: () => collect(rows, sets) };
+}
+
+function collect(rows: BitmapRows, sets: readonly (readonly number[])[]): number[] {
   const ids: number[] = [];
   intersect(rows, sets, ids);
   return ids;
-}
-
-/** How many of the project's issues carry labels=a,b, per state (see labelBitmapIds), or null. */
-export async function labelBitmapCounts(
-  db: Db,
-  projectId: number,
-  sets: readonly (readonly number[])[],
-): Promise<{ state: string; n: number }[] | null> {
-  const rows = await readRows(db, projectId, sets);
-  if (!rows) return null;
-  return ['opened', 'closed'].map((state) => ({
-    state,
-    n: intersect(
-      rows.filter((r) => r.state === state),
-      sets,
-      null,
-    ),
-  }));
-}
-
-async function readRows(db: Db, projectId: number, sets: readonly (readonly number[])[], state?: string) {
-  if (isPostgres(db) || !sets.length) return null;
-  const labelIds = JSON.stringify([...new Set(sets.flat())]);
-  return bitmapRows(db, labelIds, projectId, state ?? 'opened', state ?? 'closed');
 }
 
 /** The bits of a 32-bit word that are set. */
@@ -85,6 +72,7 @@ function intersect(
   sets: readonly (readonly number[])[],
   ids: number[] | null,
 ): number {
+  if (!sets.length) return 0;
   const setsOf = new Map<number, number[]>();
   sets.forEach((labelIds, i) => {
     for (const id of labelIds) setsOf.set(id, [...(setsOf.get(id) ?? []), i]);

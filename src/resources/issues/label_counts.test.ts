@@ -186,6 +186,7 @@ describe('label filters with a state: pages, totals and statistics stay exact', 
     // 0019); the group's list reads the label links. Both must name the same issues after each
     // kind of change: links added, removed and replaced, state changes, moves in and out, deleted
     // issues, a deleted label and a promoted one. More than 100 matches, so the walked page counts.
+    // not[labels] alone, and with labels=, counts from the bitmaps too.
     const proj = await createProject(s, { namespace_id: group.id });
     const purl = `/projects/${proj.id}/issues`;
     for (const name of ['alpha', 'beta', 'gamma'])
@@ -194,7 +195,17 @@ describe('label filters with a state: pages, totals and statistics stay exact', 
       const labels = ['alpha', i % 2 ? 'beta' : '', i % 3 ? '' : 'gamma', i % 5 ? '' : 'grouplabel'];
       await api(s, 'POST', purl, { title: `p${i}`, labels: labels.filter(Boolean).join(',') });
     }
-    const lists = ['labels=alpha', 'labels=alpha,beta', 'labels=beta,gamma', 'labels=alpha,beta,grouplabel'];
+    const lists = [
+      'labels=alpha',
+      'labels=alpha,beta',
+      'labels=beta,gamma',
+      'labels=alpha,beta,grouplabel',
+      'not[labels]=gamma',
+      'not[labels]=beta',
+      'not[labels]=beta,grouplabel',
+      'labels=alpha&not[labels]=gamma',
+      'labels=beta&not[labels]=gamma,grouplabel',
+    ];
     async function assertSameAsGroup(step: string) {
       for (const q of lists) {
         for (const state of ['', '&state=opened', '&state=closed']) {
