@@ -528,13 +528,18 @@ const FEW_MATCHES = 100;
 type CountQuery = ReturnType<typeof issueCountQuery>;
 type IssueCount = number | CountQuery | ((rows: readonly Issue[]) => number | CountQuery);
 
+/** A list's page query and what its total counts. */
+type IssueList = { page: IssueQuery; count: IssueCount };
+
 /** The rows of findIssueList's one-statement page: every issue row carries the total of matches. */
 type IssueWithTotal = Issue & { matches_total: number | string };
 
 /**
  * findIssues, and what its total counts (for paginate's `count`): a query, the total itself, or
  * how to read it off the page's rows.
- * A page walks the order's index and stops after a page of matches, which is quick when matches
+ * Inside one project on SQLite, labels=a,b and not[labels] are answered from the label bitmaps
+ * (bitmapList, notLabelsList). Elsewhere (PostgreSQL, group and instance lists):
+ * a page walks the order's index and stops after a page of matches, which is quick when matches
  * are common and reads the whole project when they are rare (a common and a rare label). So with
  * labels=a,b the first few label matches are read first: if there are no more than FEW_MATCHES,
  * the page is those issues by id (a lookup each, then the sort) and, when the label links alone
@@ -548,7 +553,7 @@ export async function findIssueList(
   viewer: User | null,
   f: IssueFilters,
   today: string,
-): Promise<{ page: IssueQuery; count: IssueCount }> {
+): Promise<IssueList> {
   const state = f.state === 'opened' || f.state === 'closed' ? f.state : undefined;
   const c = await issueConditions(db, viewer, f, today, state);
   const fromBitmaps = (await notLabelsList(db, c, f, state)) ?? (await bitmapList(db, c, f, state));
@@ -632,7 +637,7 @@ async function bitmapList(
   c: Conditions,
   f: IssueFilters,
   state: string | undefined,
-): Promise<{ page: IssueQuery; count: IssueCount } | null> {
+): Promise<IssueList | null> {
   const sets = c.labelSets;
   if (f.project_id === undefined || !sets || sets.some((ids) => !ids.length)) return null;
   const rows = await labelBitmaps(db, f.project_id, sets, state);
@@ -644,12 +649,7 @@ async function bitmapList(
 }
 
 /** bitmapList's page and total for the matching ids (at most IDS_IN_QUERY). */
-function pageOfIds(
-  db: Db,
-  c: Conditions,
-  f: IssueFilters,
-  ids: readonly number[],
-): { page: IssueQuery; count: IssueCount } {
+function pageOfIds(db: Db, c: Conditions, f: IssueFilters, ids: readonly number[]): IssueList {
   if (!ids.length) return { page: issuesWhere(db, c).where(none), count: 0 };
   if (c.projectOnly && ids.length > FEW_MATCHES) {
     const page = db
@@ -676,7 +676,7 @@ async function notLabelsList(
   c: Conditions,
   f: IssueFilters,
   state: string | undefined,
-): Promise<{ page: IssueQuery; count: IssueCount } | null> {
+): Promise<IssueList | null> {
   const notSets = c.notLabelSets;
   if (f.project_id === undefined || !notSets) return null;
   const carries = (ids: readonly number[]) =>
