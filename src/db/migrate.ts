@@ -19,6 +19,7 @@ import * as m0015 from './migrations/0015_reviewers_created_at.js';
 import * as m0016 from './migrations/0016_label_links_issue_state.js';
 import * as m0018 from './migrations/0018_issue_search.js';
 import * as m0019 from './migrations/0019_issue_label_bitmaps.js';
+import * as m0020 from './migrations/0020_issue_sort_keys.js';
 
 /** Every migration, in order. Append only; never edit one that has shipped. */
 const MIGRATIONS: Record<string, Migration> = {
@@ -41,6 +42,7 @@ const MIGRATIONS: Record<string, Migration> = {
   '0016_label_links_issue_state': m0016,
   '0018_issue_search': m0018,
   '0019_issue_label_bitmaps': m0019,
+  '0020_issue_sort_keys': m0020,
 };
 
 const provider: MigrationProvider = { getMigrations: async () => MIGRATIONS };

@@ -339,6 +339,9 @@ export interface IssuesTable {
   moved_to_id: number | null;
   created_at: Timestamp;
   updated_at: Timestamp;
+  /** Sort keys copied from other tables, kept by triggers (migration 0020), never written by code. */
+  highest_label_priority: ColumnType<number | null, never, never>;
+  milestone_due_date: ColumnType<string | null, never, never>;
 }
 
 export interface IssueAssigneesTable {

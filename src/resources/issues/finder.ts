@@ -473,18 +473,22 @@ async function countByState(db: Db, c: Conditions): Promise<{ state: string; n: 
   return q.select(['issues.state', n]).groupBy('issues.state').execute();
 }
 
-const labelPriority = sql`(select min(lp.priority) from label_links ll inner join label_priorities lp on lp.label_id = ll.label_id and lp.project_id = issues.project_id where ll.target_type = 'Issue' and ll.target_id = issues.id)`;
-const milestoneDue = sql`(select m.due_date from milestones m where m.id = issues.milestone_id)`;
+// Copied onto the issue by triggers (migration 0020), so these orders walk an index.
+const labelPriority = sql.ref('issues.highest_label_priority');
+const milestoneDueDate = sql.ref('issues.milestone_due_date');
 const nullsLast = (e: unknown) => sql`case when ${e} is null then 1 else 0 end`;
 
 /** order_by + sort; columns that may be empty sort their nulls last; ties by id. */
 // biome-ignore lint/suspicious/noExplicitAny: the order applies to any query whose rows are issues
-function sorted<Q extends SelectQueryBuilder<any, any, Issue>>(
-  q: Q,
-  orderBy = 'created_at',
-  sort = 'desc',
-): Q {
+function sorted<Q extends SelectQueryBuilder<any, any, Issue>>(q: Q, f: IssueFilters): Q {
+  const { order_by: orderBy = 'created_at', sort = 'desc' } = f;
   const dir = sort === 'asc' ? 'asc' : 'desc';
+  // A list of one or a few named milestones holds one due date or a few: walking the due-date
+  // index would pass every issue of the later milestones first, so the list's issues are sorted
+  // instead (an expression no index has).
+  const named =
+    f.milestone !== undefined && !['none', 'any', 'upcoming', 'started'].includes(lower(f.milestone));
+  const milestoneDue = named ? sql`coalesce(${milestoneDueDate}, ${milestoneDueDate})` : milestoneDueDate;
   const simple: Record<string, string> = {
     created_at: 'issues.created_at',
     updated_at: 'issues.updated_at',
@@ -580,7 +584,7 @@ export async function findIssueList(
         .selectAll('issues')
         .where(sql<SqlBool>`${sql.ref('issues.id')} = ${sql.ref('matched.target_id')}`)
         .where(all(c.rest));
-      return { page: sorted(page, f.order_by, f.sort), count: c.onlyProject ? found.length : page };
+      return { page: sorted(page, f), count: c.onlyProject ? found.length : page };
     }
     if (c.onlyProject && c.labelSets) {
       const links = db
@@ -597,10 +601,10 @@ export async function findIssueList(
         .where(all([...c.rest, sql<SqlBool>`${sql.ref('issues.id')} in (select target_id from matched)`]));
       const count = (rows: readonly Issue[]) =>
         rows.length ? Number((rows[0] as IssueWithTotal).matches_total) : issueCountQuery(db, c);
-      return { page: sorted(page as unknown as IssueQuery, f.order_by, f.sort), count };
+      return { page: sorted(page as unknown as IssueQuery, f), count };
     }
   }
-  return { page: sorted(issuesWhere(db, c), f.order_by, f.sort), count: issueCountQuery(db, c) };
+  return { page: sorted(issuesWhere(db, c), f), count: issueCountQuery(db, c) };
 }
 
 /** At most this many label matches go to the page query as a list of ids; see bitmapList. */
@@ -644,7 +648,7 @@ async function bitmapList(
   if (!rows) return null;
   const matches = matching(rows, sets);
   if (c.projectOnly && matches.count > IDS_IN_QUERY)
-    return { page: sorted(issuesWhere(db, c), f.order_by, f.sort), count: matches.count };
+    return { page: sorted(issuesWhere(db, c), f), count: matches.count };
   return matches.count > IDS_IN_QUERY ? null : pageOfIds(db, c, f, matches.ids());
 }
 
@@ -656,10 +660,10 @@ function pageOfIds(db: Db, c: Conditions, f: IssueFilters, ids: readonly number[
       .selectFrom('issues')
       .selectAll('issues')
       .where(all([...c.rest, idIn(ids)]));
-    return { page: sorted(page, f.order_by, f.sort), count: ids.length };
+    return { page: sorted(page, f), count: ids.length };
   }
   const page = lookedUp(db, ids, c).selectAll('issues') as unknown as IssueQuery;
-  return { page: sorted(page, f.order_by, f.sort), count: c.projectOnly ? ids.length : page };
+  return { page: sorted(page, f), count: c.projectOnly ? ids.length : page };
 }
 
 /**
@@ -699,7 +703,7 @@ async function notLabelsList(
       .selectFrom('issues')
       .selectAll('issues')
       .where(all([...c.projectAndState, ...c.labelSets.map(carries), notCarrying]));
-    return { page: sorted(page, f.order_by, f.sort), count: left };
+    return { page: sorted(page, f), count: left };
   }
   const rows = await labelBitmaps(db, f.project_id, notSets, state);
   if (!rows) return null;
@@ -719,7 +723,7 @@ async function notLabelsList(
     .selectAll('issues')
     .where(all([...c.projectAndState, notCarrying]));
   return {
-    page: sorted(page, f.order_by, f.sort),
+    page: sorted(page, f),
     count: Number(inProject.n) >= upTo ? COUNT_LIMIT + 1 : left,
   };
 }
