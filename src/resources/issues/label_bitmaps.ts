@@ -56,8 +56,17 @@ function bitCount(word: number): number {
   return (((w + (w >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
 }
 
-/** A bitmap row as 32-bit words (bits little-endian in each byte, so bit i of word k is id 32k + i). */
+const littleEndian = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+
+/**
+ * A bitmap row as 32-bit words, bit i of word k standing for id 32k + i: bytes 4k…4k+3 read as a
+ * little-endian word (a view of the bytes on a little-endian machine, read one by one elsewhere).
+ */
 function words(bits: Uint8Array): Uint32Array {
+  if (!littleEndian) {
+    const view = new DataView(bits.buffer, bits.byteOffset, BYTES);
+    return Uint32Array.from({ length: BYTES / 4 }, (_, k) => view.getUint32(k * 4, true));
+  }
   const aligned = bits.byteOffset % 4 === 0 ? bits : Uint8Array.from(bits);
   return new Uint32Array(aligned.buffer, aligned.byteOffset, BYTES / 4);
 }
